@@ -1,0 +1,173 @@
+package me.gocertify.bridge.verification;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import me.gocertify.bridge.merchant.Merchant;
+import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.verification.Recorded.Result;
+
+/**
+ * The verification ledger: records each (merchant, verification_id) once, and is the delivery
+ * queue. A row is PENDING until an attempt claims it (SENDING, with a lease), and the attempt's
+ * outcome moves it on. Every change is a single conditional UPDATE, so two deliverers can never
+ * both claim or both settle one verification.
+ */
+public final class Ledger {
+
+    private static final String DELIVERY_COLUMNS =
+            "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts";
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Duration lease;
+
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
+    public Recorded recordOnce(@Body VerificationEvent event, @ExchangeProperty("merchant") Merchant merchant) {
+        String actionName = merchant.actionNameFor(event.campaign());
+        Instant now = clock.instant();
+        VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
+        boolean inserted = jdbc.insertUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
+                        + " verified_at, status, action_name, attempts, received_at, next_attempt_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
+                status.name(), actionName, now, event.earnsPoints() ? now : null);
+        Result result = !inserted ? Result.DUPLICATE : event.earnsPoints() ? Result.ACCEPTED : Result.IGNORED;
+        return new Recorded(event.merchantId(), event.verificationId(), result);
+    }
+
+    /** Claims one verification for an attempt if it is due; empty when someone else has it or it is not due. */
+    public Optional<Delivery> claim(String merchantId, String verificationId) {
+        Instant now = clock.instant();
+        int claimed = jdbc.update("UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = ?"
+                        + " WHERE merchant_id = ? AND verification_id = ? AND status = 'PENDING' AND next_attempt_at <= ?",
+                now.plus(lease), merchantId, verificationId, now);
+        if (claimed == 0) {
+            return Optional.empty();
+        }
+        return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM verification WHERE merchant_id = ? AND verification_id = ?",
+                Ledger::delivery, merchantId, verificationId).stream().findFirst();
+    }
+
+    /** The merchants that have verifications due for an attempt. */
+    public List<String> merchantsWithDue() {
+        return jdbc.query("SELECT DISTINCT merchant_id FROM verification WHERE status = 'PENDING' AND next_attempt_at <= ?",
+                row -> row.getString(1), clock.instant());
+    }
+
+    /** One merchant's verifications due for an attempt, oldest first; each still has to be claimed. */
+    public List<String> due(String merchantId, int limit) {
+        return jdbc.query("SELECT verification_id FROM verification WHERE merchant_id = ? AND status = 'PENDING'"
+                        + " AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
+                row -> row.getString(1), merchantId, clock.instant());
+    }
+
+    /** Attempts whose lease ran out (their deliverer died mid-call) cannot be judged: they become UNKNOWN. */
+    public int expireLeases() {
+        return jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?,"
+                        + " last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
+                        + " WHERE status = 'SENDING' AND lease_until < ?",
+                clock.instant(), clock.instant());
+    }
+
+    public void delivered(Delivery delivery, String actionName) {
+        settle(delivery, "status = 'DELIVERED', delivered_at = ?, last_error = NULL, action_name = ?",
+                clock.instant(), actionName);
+    }
+
+    public void failed(Delivery delivery, String reason) {
+        settle(delivery, "status = 'FAILED', failed_at = ?, last_error = ?", clock.instant(), reason);
+    }
+
+    public void unknown(Delivery delivery, String reason) {
+        settle(delivery, "status = 'UNKNOWN', failed_at = ?, last_error = ?", clock.instant(), reason);
+    }
+
+    public void retryAt(Delivery delivery, Instant when, String reason) {
+        settle(delivery, "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
+    }
+
+    /** Hands a claimed verification back untouched: no call went out, so the attempt does not count. */
+    public void release(Delivery delivery, Instant when, String reason) {
+        settle(delivery, "status = 'PENDING', attempts = attempts - 1, next_attempt_at = ?, last_error = ?", when, reason);
+    }
+
+    private void settle(Delivery delivery, String assignments, Object... values) {
+        Object[] parameters = new Object[values.length + 2];
+        System.arraycopy(values, 0, parameters, 0, values.length);
+        parameters[values.length] = delivery.merchantId();
+        parameters[values.length + 1] = delivery.verificationId();
+        jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
+                + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING'", parameters);
+    }
+
+    /** The admin view of one verification (contract 4). */
+    public Optional<Map<String, Object>> view(String merchantId, String verificationId) {
+        return jdbc.query("SELECT merchant_id, verification_id, status, action_name, attempts, last_error, received_at,"
+                        + " delivered_at FROM verification WHERE merchant_id = ? AND verification_id = ?",
+                row -> {
+                    Map<String, Object> view = new LinkedHashMap<>();
+                    view.put("merchant_id", row.getString("merchant_id"));
+                    view.put("verification_id", row.getString("verification_id"));
+                    view.put("status", VerificationStatus.valueOf(row.getString("status")).publicName());
+                    view.put("action_name", row.getString("action_name"));
+                    view.put("attempts", row.getInt("attempts"));
+                    view.put("last_error", row.getString("last_error"));
+                    view.put("received_at", text(Jdbc.instant(row, "received_at")));
+                    view.put("delivered_at", text(Jdbc.instant(row, "delivered_at")));
+                    return view;
+                }, merchantId, verificationId).stream().findFirst();
+    }
+
+    /** Every FAILED and UNKNOWN verification, of one merchant or of all. */
+    public List<Map<String, Object>> deadLetters(String merchantId) {
+        String where = "status IN ('FAILED', 'UNKNOWN')" + (merchantId == null ? "" : " AND merchant_id = ?");
+        Object[] parameters = merchantId == null ? new Object[0] : new Object[] {merchantId};
+        return jdbc.query("SELECT merchant_id, verification_id, status, last_error, attempts, failed_at FROM verification"
+                + " WHERE " + where + " ORDER BY failed_at, merchant_id, verification_id FETCH FIRST 1000 ROWS ONLY", row -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("merchant_id", row.getString("merchant_id"));
+                    item.put("verification_id", row.getString("verification_id"));
+                    item.put("status", row.getString("status"));
+                    item.put("reason", row.getString("last_error"));
+                    item.put("attempts", row.getInt("attempts"));
+                    item.put("failed_at", text(Jdbc.instant(row, "failed_at")));
+                    return item;
+                }, parameters);
+    }
+
+    /** Puts the merchant's FAILED and UNKNOWN verifications (or just one) back to PENDING, due now. */
+    public int replay(String merchantId, String verificationId) {
+        Instant now = clock.instant();
+        String one = verificationId == null ? "" : " AND verification_id = ?";
+        Object[] parameters = verificationId == null ? new Object[] {now, merchantId} : new Object[] {now, merchantId, verificationId};
+        return jdbc.update("UPDATE verification SET status = 'PENDING', next_attempt_at = ?, failed_at = NULL"
+                + " WHERE merchant_id = ? AND status IN ('FAILED', 'UNKNOWN')" + one, parameters);
+    }
+
+    private static Delivery delivery(ResultSet row) throws SQLException {
+        return new Delivery(row.getString("merchant_id"), row.getString("verification_id"), row.getString("campaign"),
+                row.getString("email"), Jdbc.instant(row, "verified_at"), Jdbc.instant(row, "received_at"),
+                row.getInt("attempts"));
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,42 @@
+package me.gocertify.bridge.web;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import me.gocertify.bridge.store.StoreUnavailable;
+import me.gocertify.bridge.verification.Recorded;
+
+/** Sets the status and JSON body of every answer the bridge gives over HTTP. */
+public final class HttpAnswers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpAnswers.class);
+
+    /** The answer for a recorded verification: 202 accepted or ignored, 200 duplicate. */
+    public Object recorded(Exchange exchange) {
+        Recorded recorded = exchange.getMessage().getBody(Recorded.class);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, recorded.httpStatus());
+        return recorded.answer();
+    }
+
+    /** The answer for a refused request, from the exception that refused it. */
+    public Object refused(Exchange exchange, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        if (cause instanceof ClientError error) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
+            return error.body();
+        }
+        if (cause instanceof StoreUnavailable) {
+            LOG.warn("Answered 503: {}", cause.getMessage());
+        } else {
+            // a fault of ours, not the client's: the sender retries, and no 500 leaks our internals
+            LOG.error("Answered 503 after an unexpected {}", cause == null ? "error" : cause.getClass().getName(), cause);
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        message.setHeader("Retry-After", "5");
+        return java.util.Map.of("error", "unavailable");
+    }
+}

@@ -1,0 +1,74 @@
+package me.gocertify.bridge.webhook;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+
+import me.gocertify.bridge.merchant.Merchant;
+import me.gocertify.bridge.merchant.MerchantForm;
+import me.gocertify.bridge.merchant.MerchantRegistry;
+import me.gocertify.bridge.merchant.WebhookAuth;
+import me.gocertify.bridge.web.ClientError;
+
+/** Lets a webhook in only as JSON and proven by its merchant's own secret (contract 3). */
+public final class WebhookGuard {
+
+    private final MerchantRegistry merchants;
+    private final SignatureVerifier signatures;
+    private final Clock clock;
+
+    public WebhookGuard(MerchantRegistry merchants, SignatureVerifier signatures, Clock clock) {
+        this.merchants = merchants;
+        this.signatures = signatures;
+        this.clock = clock;
+    }
+
+    /** The authenticated, enabled merchant; otherwise a 401 or 403. */
+    public Merchant admit(@Header("merchantId") String merchantId,
+            @Header("Authorization") String authorization,
+            @Header("webhook-id") String webhookId,
+            @Header("webhook-timestamp") String webhookTimestamp,
+            @Header("webhook-signature") String webhookSignature,
+            @Body byte[] body) {
+        Merchant merchant = merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()
+                ? null : merchants.find(merchantId).orElse(null);
+        if (merchant == null) {
+            throw ClientError.unauthorized();
+        }
+        boolean proven = merchant.webhookAuth() == WebhookAuth.BEARER
+                ? BearerToken.matches(authorization, List.of(merchant.webhookSecret()))
+                : signatures.verify(List.of(merchant.webhookSecret()), webhookId, webhookTimestamp, webhookSignature,
+                        body == null ? new byte[0] : body, clock.instant());
+        if (!proven) {
+            throw ClientError.unauthorized();
+        }
+        if (!merchant.enabled()) {
+            throw new ClientError(403, "merchant_disabled", null, null);
+        }
+        return merchant;
+    }
+
+    /** application/json, with at most a UTF-8 charset parameter. */
+    public static void requireJson(@Header("Content-Type") String contentType) {
+        if (contentType == null) {
+            throw unsupported();
+        }
+        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+        if (!parts[0].trim().equals("application/json")) {
+            throw unsupported();
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().replace("\"", "");
+            if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")) {
+                throw unsupported();
+            }
+        }
+    }
+
+    private static ClientError unsupported() {
+        return new ClientError(415, "unsupported_media_type", "Content-Type must be application/json (UTF-8)", null);
+    }
+}

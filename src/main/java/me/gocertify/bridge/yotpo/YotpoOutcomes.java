@@ -1,0 +1,128 @@
+package me.gocertify.bridge.yotpo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+
+import me.gocertify.bridge.delivery.RetryPolicy;
+import me.gocertify.bridge.merchant.Merchant;
+import me.gocertify.bridge.verification.Delivery;
+import me.gocertify.bridge.verification.Ledger;
+
+/** Writes what Yotpo's answer (or the lack of one) means into the ledger (contract 5). */
+public final class YotpoOutcomes {
+
+    private final Ledger ledger;
+    private final RetryPolicy retries;
+    private final Clock clock;
+    private final Duration breakerWait;
+
+    public YotpoOutcomes(Ledger ledger, RetryPolicy retries, Clock clock, Duration breakerWait) {
+        this.ledger = ledger;
+        this.retries = retries;
+        this.clock = clock;
+        this.breakerWait = breakerWait;
+    }
+
+    /** Inside the circuit breaker: Yotpo-wide trouble fails the call so the breaker counts it; 4xx never does. */
+    public void raiseIfYotpoDown(@Header(Exchange.HTTP_RESPONSE_CODE) int status) {
+        if (status >= 500 || status == 408) {
+            throw new YotpoUnavailable(status);
+        }
+    }
+
+    /** Yotpo answered (not 5xx or 408): delivered, failed for good, or retried as its rate limit asks. */
+    public void answered(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(YotpoCall.MERCHANT) Merchant merchant,
+            @ExchangeProperty(YotpoCall.ACTION_NAME) String actionName,
+            @Header(Exchange.HTTP_RESPONSE_CODE) int status,
+            @Header("Retry-After") String retryAfter,
+            @Header("ratelimit-reset") String rateLimitReset,
+            @Body String body) {
+        if (status >= 200 && status < 300) {
+            ledger.delivered(delivery, actionName);
+        } else if (status == 429) {
+            Instant now = clock.instant();
+            retry(delivery, "Yotpo answered 429 (rate limited)", waitUntil(retryAfter, rateLimitReset, now));
+        } else {
+            ledger.failed(delivery, "Yotpo answered " + status + ": " + redacted(body, merchant));
+        }
+    }
+
+    /** 5xx, 408, or no connection: nothing was processed, so the same call is made again later. */
+    public void unavailable(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        retry(delivery, describe(cause), null);
+    }
+
+    /** The request went out but no answer came back: Yotpo may have awarded it, so it is not re-sent blindly. */
+    public void unknown(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        ledger.unknown(delivery, "no answer from Yotpo (" + describe(cause) + "); it may or may not have been awarded");
+    }
+
+    /** The breaker is open: no call was made, the verification waits as PENDING. */
+    public void heldByBreaker(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+        ledger.release(delivery, clock.instant().plus(breakerWait), "Yotpo circuit breaker open; waiting");
+    }
+
+    /** Something on our side stopped the attempt before the call: nothing was sent, an operator must look. */
+    public void notSent(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        ledger.failed(delivery, "not sent: " + describe(cause));
+    }
+
+    private void retry(Delivery delivery, String reason, Instant notBefore) {
+        Instant now = clock.instant();
+        retries.next(delivery.attempts(), delivery.receivedAt(), now, notBefore).ifPresentOrElse(
+                when -> ledger.retryAt(delivery, when, reason),
+                () -> ledger.failed(delivery, "expired: " + reason));
+    }
+
+    static Instant waitUntil(String retryAfter, String rateLimitReset, Instant now) {
+        for (String header : new String[] {retryAfter, rateLimitReset}) {
+            if (header == null || header.isBlank()) {
+                continue;
+            }
+            String value = header.trim();
+            if (value.chars().allMatch(Character::isDigit) && value.length() < 10) {
+                return now.plusSeconds(Long.parseLong(value));
+            }
+            try {
+                return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                // not a date either: ignore this header
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Exception cause) {
+        if (cause == null) {
+            return "unknown error";
+        }
+        // the class name and our own message; a message from HTTP libraries carries no credentials
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message, 200));
+    }
+
+    private static String redacted(String body, Merchant merchant) {
+        String text = body == null ? "" : truncate(body.replaceAll("[\\p{Cntrl}]", " "), 300);
+        if (merchant != null) {
+            text = text.replace(merchant.yotpoApiKey(), "****").replace(merchant.yotpoGuid(), "****");
+        }
+        return text;
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "...";
+    }
+}
