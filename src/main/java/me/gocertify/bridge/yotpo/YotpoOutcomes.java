@@ -39,6 +39,18 @@ public final class YotpoOutcomes {
         }
     }
 
+    /** After the breaker: throws the fault its fallback remembered, for the route's error handler to settle. */
+    public void raiseFault(@ExchangeProperty("yotpoFault") Exception cause) throws Exception {
+        if (cause == null) {
+            return;
+        }
+        Throwable fault = cause;
+        while (fault instanceof org.apache.camel.RuntimeCamelException && fault.getCause() != null) {
+            fault = fault.getCause();
+        }
+        throw fault instanceof Exception e ? e : new IllegalStateException(fault);
+    }
+
     /** Yotpo answered (not 5xx or 408): delivered, failed for good, or retried as its rate limit asks. */
     public void answered(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(YotpoCall.MERCHANT) Merchant merchant,
