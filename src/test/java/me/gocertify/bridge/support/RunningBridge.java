@@ -3,11 +3,8 @@ package me.gocertify.bridge.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +14,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 import me.gocertify.bridge.Application;
-import me.gocertify.bridge.webhook.SignatureVerifier;
 
 /**
  * The bridge exactly as it runs in production (Camel Main, the routes/ and application.properties
@@ -27,8 +23,6 @@ public final class RunningBridge implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token-7c1f0e2d9b";
     public static final String MASTER_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Main main;
     private final int port;
@@ -88,54 +82,32 @@ public final class RunningBridge implements AutoCloseable {
         return "http://127.0.0.1:" + managementPort + path;
     }
 
+    public BridgeClient client() {
+        return new BridgeClient(url(""));
+    }
+
     public HttpResponse<String> putMerchant(String merchantId, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url("/admin/merchants/" + merchantId)))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+        return client().putMerchant(merchantId, json);
     }
 
     public HttpResponse<String> registerMerchant(String merchantId, String apiKey, String guid, String secret, String auth) {
-        HttpResponse<String> response = putMerchant(merchantId, String.format(
-                "{\"yotpo_api_key\":\"%s\",\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"%s\","
-                        + "\"rate_limit_per_second\":50}", apiKey, guid, secret, auth));
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("merchant not registered: " + response.statusCode() + " " + response.body());
-        }
-        return response;
+        return client().registerMerchant(merchantId, apiKey, guid, secret, auth);
     }
 
     public HttpResponse<String> admin(String method, String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path)))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .method(method, HttpRequest.BodyPublishers.noBody()));
+        return client().admin(method, path);
     }
 
-    /** Posts a webhook signed the Standard Webhooks way with the given secret, timestamped now. */
     public HttpResponse<String> postSigned(String merchantId, String secret, String json) {
-        String id = "msg_" + System.nanoTime();
-        String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        return postWebhook(merchantId, body, Map.of("Content-Type", "application/json", "webhook-id", id,
-                "webhook-timestamp", timestamp, "webhook-signature", SignatureVerifier.signature(secret, id, timestamp, body)));
+        return client().postSigned(merchantId, secret, json);
     }
 
     public HttpResponse<String> postWebhook(String merchantId, byte[] body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url("/api/v1/merchants/" + merchantId + "/verifications")))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(request::header);
-        return send(request);
+        return client().postWebhook(merchantId, body, headers);
     }
 
     public static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return BridgeClient.send(request);
     }
 
     public static int freePort() {
