@@ -22,7 +22,8 @@ CREATE TABLE verification (
     campaign         VARCHAR(63)  NOT NULL,
     email            VARCHAR(254) NOT NULL,
     verified_at      TIMESTAMP WITH TIME ZONE NOT NULL,
-    -- PENDING, SENDING (an attempt is under way), DELIVERED, FAILED, UNKNOWN, IGNORED
+    -- PENDING, SENDING (an attempt is under way), DELIVERED, FAILED, UNKNOWN, IGNORED;
+    -- PENDING and UNKNOWN rows with a due next_attempt_at are the delivery queue
     status           VARCHAR(16)  NOT NULL,
     action_name      VARCHAR(255),
     attempts         INTEGER      NOT NULL,
@@ -30,6 +31,10 @@ CREATE TABLE verification (
     received_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     next_attempt_at  TIMESTAMP WITH TIME ZONE,
     lease_until      TIMESTAMP WITH TIME ZONE,
+    -- TRUE after an attempt whose outcome is unknown: Yotpo's history is asked before any new call
+    check_first      BOOLEAN      NOT NULL,
+    -- how many times Yotpo's history could not be read for an UNKNOWN verification
+    checks_failed    INTEGER      NOT NULL,
     delivered_at     TIMESTAMP WITH TIME ZONE,
     failed_at        TIMESTAMP WITH TIME ZONE,
     PRIMARY KEY (merchant_id, verification_id)

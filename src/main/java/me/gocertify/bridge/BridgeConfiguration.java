@@ -26,6 +26,10 @@ import me.gocertify.bridge.web.HttpAnswers;
 import me.gocertify.bridge.web.HttpErrorPages;
 import me.gocertify.bridge.webhook.SignatureVerifier;
 import me.gocertify.bridge.webhook.WebhookGuard;
+import me.gocertify.bridge.yotpo.YotpoBreaker;
+import me.gocertify.bridge.yotpo.YotpoCall;
+import me.gocertify.bridge.yotpo.YotpoHistory;
+import me.gocertify.bridge.yotpo.YotpoOutcomes;
 
 /** All the wiring in one place: the beans the routes call, built from application.properties. */
 public final class BridgeConfiguration implements CamelConfiguration {
@@ -53,7 +57,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         Jdbc jdbc = new Jdbc(dataSource);
         MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher);
-        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")));
+        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")),
+                settings.integer("bridge.delivery.history-checks"));
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.retry-max-seconds")),
                 Duration.ofHours(settings.integer("bridge.delivery.retry-horizon-hours")));
@@ -69,12 +74,20 @@ public final class BridgeConfiguration implements CamelConfiguration {
         camel.addStartupListener(new HttpErrorPages());
         registry.bind("admin", new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger));
-        registry.bind("deliveries", new Deliveries(ledger, merchants,
-                new MerchantRateLimiter(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"), System::nanoTime),
-                settings.integer("bridge.delivery.batch-size")));
-        registry.bind("yotpoCall", new me.gocertify.bridge.yotpo.YotpoCall(merchants));
-        registry.bind("yotpoOutcomes", new me.gocertify.bridge.yotpo.YotpoOutcomes(ledger, retries, clock,
-                Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state"))));
+        MerchantRateLimiter rateLimiter = new MerchantRateLimiter(
+                1000 + settings.integer("bridge.delivery.rate-window-margin-ms"), System::nanoTime);
+        registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size")));
+        registry.bind("yotpoCall", new YotpoCall(merchants));
+        registry.bind("yotpoHistory", new YotpoHistory());
+        registry.bind("yotpoBreaker", YotpoBreaker.create(
+                settings.integer("yotpo.breaker.sliding-window-size"),
+                settings.integer("yotpo.breaker.minimum-number-of-calls"),
+                settings.integer("yotpo.breaker.failure-rate-threshold"),
+                Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
+                settings.integer("yotpo.breaker.half-open-calls")));
+        registry.bind("yotpoOutcomes", new YotpoOutcomes(ledger, retries, rateLimiter, clock,
+                Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
+                Duration.ofSeconds(settings.integer("bridge.delivery.history-delay-seconds"))));
     }
 
     /** Typed reads of resolved settings; a missing one stops the start with its name. */

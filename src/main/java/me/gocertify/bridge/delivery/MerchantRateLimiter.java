@@ -1,5 +1,6 @@
 package me.gocertify.bridge.delivery;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.function.LongSupplier;
 public final class MerchantRateLimiter {
 
     private final Map<String, Deque<Long>> sent = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
     private final long windowNanos;
     private final LongSupplier nanoClock;
 
@@ -22,7 +24,19 @@ public final class MerchantRateLimiter {
         this.nanoClock = nanoClock;
     }
 
+    /** After Yotpo's 429: no call for this merchant until the given time. */
+    public void pauseUntil(String merchantId, Instant until) {
+        pausedUntil.merge(merchantId, until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
     public boolean tryAcquire(String merchantId, int limit) {
+        Instant paused = pausedUntil.get(merchantId);
+        if (paused != null) {
+            if (Instant.now().isBefore(paused)) {
+                return false;
+            }
+            pausedUntil.remove(merchantId, paused);
+        }
         Deque<Long> times = sent.computeIfAbsent(merchantId, id -> new ArrayDeque<>());
         synchronized (times) {
             long now = nanoClock.getAsLong();

@@ -38,8 +38,8 @@ public record Merchant(
     }
 
     static String mask(String secret) {
-        // short secrets show nothing: four of five characters would be most of it
-        return secret.length() < 12 ? "****" : "****" + secret.substring(secret.length() - 4);
+        // a secret shorter than 8 characters shows nothing: its last 4 would be most of it
+        return secret.length() < 8 ? "****" : "****" + secret.substring(secret.length() - 4);
     }
 
     @Override

@@ -10,7 +10,8 @@ public record Delivery(
         String email,
         Instant verifiedAt,
         Instant receivedAt,
-        int attempts) {
+        int attempts,
+        boolean checkFirst) {
 
     @Override
     public String toString() {

@@ -26,16 +26,23 @@ import me.gocertify.bridge.verification.Recorded.Result;
 public final class Ledger {
 
     private static final String DELIVERY_COLUMNS =
-            "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts";
+            "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts, check_first";
 
     private final Jdbc jdbc;
     private final Clock clock;
     private final Duration lease;
+    private final int historyChecks;
 
-    public Ledger(Jdbc jdbc, Clock clock, Duration lease) {
+    /**
+     * @param lease how long an attempt may take before it is judged interrupted
+     * @param historyChecks how often Yotpo's history is asked about an UNKNOWN verification before
+     *        it is left to an operator
+     */
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = lease;
+        this.historyChecks = historyChecks;
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
@@ -44,19 +51,24 @@ public final class Ledger {
         Instant now = clock.instant();
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
         boolean inserted = jdbc.insertUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
-                        + " verified_at, status, action_name, attempts, received_at, next_attempt_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+                        + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, FALSE, 0)",
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
                 status.name(), actionName, now, event.earnsPoints() ? now : null);
         Result result = !inserted ? Result.DUPLICATE : event.earnsPoints() ? Result.ACCEPTED : Result.IGNORED;
         return new Recorded(event.merchantId(), event.verificationId(), result);
     }
 
-    /** Claims one verification for an attempt if it is due; empty when someone else has it or it is not due. */
+    /**
+     * Claims one verification for an attempt if it is due (a PENDING one, or an UNKNOWN one due for
+     * a look at Yotpo's history); empty when someone else has it or it is not due. The claim is
+     * written before any call goes out, so a crash mid-call is recognised at its lease's end.
+     */
     public Optional<Delivery> claim(String merchantId, String verificationId) {
         Instant now = clock.instant();
         int claimed = jdbc.update("UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = ?"
-                        + " WHERE merchant_id = ? AND verification_id = ? AND status = 'PENDING' AND next_attempt_at <= ?",
+                        + " WHERE merchant_id = ? AND verification_id = ? AND status IN ('PENDING', 'UNKNOWN')"
+                        + " AND next_attempt_at <= ?",
                 now.plus(lease), merchantId, verificationId, now);
         if (claimed == 0) {
             return Optional.empty();
@@ -67,36 +79,54 @@ public final class Ledger {
 
     /** The merchants that have verifications due for an attempt. */
     public List<String> merchantsWithDue() {
-        return jdbc.query("SELECT DISTINCT merchant_id FROM verification WHERE status = 'PENDING' AND next_attempt_at <= ?",
+        return jdbc.query("SELECT DISTINCT merchant_id FROM verification WHERE status IN ('PENDING', 'UNKNOWN')"
+                        + " AND next_attempt_at <= ?",
                 row -> row.getString(1), clock.instant());
     }
 
     /** One merchant's verifications due for an attempt, oldest first; each still has to be claimed. */
     public List<String> due(String merchantId, int limit) {
-        return jdbc.query("SELECT verification_id FROM verification WHERE merchant_id = ? AND status = 'PENDING'"
+        return jdbc.query("SELECT verification_id FROM verification WHERE merchant_id = ? AND status IN ('PENDING', 'UNKNOWN')"
                         + " AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
                 row -> row.getString(1), merchantId, clock.instant());
     }
 
-    /** Attempts whose lease ran out (their deliverer died mid-call) cannot be judged: they become UNKNOWN. */
+    /**
+     * Attempts whose lease ran out (their deliverer died mid-call) cannot be judged: they become
+     * UNKNOWN, due at once for a look at Yotpo's history.
+     */
     public int expireLeases() {
-        return jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?,"
-                        + " last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
+        Instant now = clock.instant();
+        return jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?, next_attempt_at = ?, check_first = TRUE,"
+                        + " lease_until = NULL, last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
                         + " WHERE status = 'SENDING' AND lease_until < ?",
-                clock.instant(), clock.instant());
+                now, now, now);
     }
 
-    public void delivered(Delivery delivery, String actionName) {
-        settle(delivery, "status = 'DELIVERED', delivered_at = ?, last_error = NULL, action_name = ?",
-                clock.instant(), actionName);
+    public void delivered(Delivery delivery, String actionName, String note) {
+        settle(delivery, "status = 'DELIVERED', delivered_at = ?, last_error = ?, action_name = ?, check_first = FALSE",
+                clock.instant(), note, actionName);
     }
 
     public void failed(Delivery delivery, String reason) {
-        settle(delivery, "status = 'FAILED', failed_at = ?, last_error = ?", clock.instant(), reason);
+        settle(delivery, "status = 'FAILED', failed_at = ?, last_error = ?, check_first = FALSE, next_attempt_at = NULL",
+                clock.instant(), reason);
     }
 
-    public void unknown(Delivery delivery, String reason) {
-        settle(delivery, "status = 'UNKNOWN', failed_at = ?, last_error = ?", clock.instant(), reason);
+    /** The call went out but its outcome is unknown: Yotpo's history is asked at {@code checkAt}, never a blind re-send. */
+    public void unknown(Delivery delivery, String reason, Instant checkAt) {
+        settle(delivery, "status = 'UNKNOWN', failed_at = ?, last_error = ?, check_first = TRUE, next_attempt_at = ?",
+                clock.instant(), reason, checkAt);
+    }
+
+    /**
+     * Yotpo's history could not be read: the verification stays UNKNOWN, asked again at
+     * {@code checkAt} until the checks run out, then left to an operator (no next attempt).
+     */
+    public void stillUnknown(Delivery delivery, String reason, Instant checkAt) {
+        settle(delivery, "status = 'UNKNOWN', last_error = ?, checks_failed = checks_failed + 1,"
+                        + " next_attempt_at = CASE WHEN checks_failed + 1 >= ? THEN NULL ELSE CAST(? AS TIMESTAMP WITH TIME ZONE) END",
+                reason, historyChecks, checkAt);
     }
 
     public void retryAt(Delivery delivery, Instant when, String reason) {
@@ -152,19 +182,22 @@ public final class Ledger {
                 }, parameters);
     }
 
-    /** Puts the merchant's FAILED and UNKNOWN verifications (or just one) back to PENDING, due now. */
+    /**
+     * Puts the merchant's FAILED and UNKNOWN verifications (or just one) back to PENDING, due now.
+     * An UNKNOWN one keeps check_first, so Yotpo's history is asked before it is sent again.
+     */
     public int replay(String merchantId, String verificationId) {
         Instant now = clock.instant();
         String one = verificationId == null ? "" : " AND verification_id = ?";
         Object[] parameters = verificationId == null ? new Object[] {now, merchantId} : new Object[] {now, merchantId, verificationId};
-        return jdbc.update("UPDATE verification SET status = 'PENDING', next_attempt_at = ?, failed_at = NULL"
+        return jdbc.update("UPDATE verification SET status = 'PENDING', next_attempt_at = ?, failed_at = NULL, checks_failed = 0"
                 + " WHERE merchant_id = ? AND status IN ('FAILED', 'UNKNOWN')" + one, parameters);
     }
 
     private static Delivery delivery(ResultSet row) throws SQLException {
         return new Delivery(row.getString("merchant_id"), row.getString("verification_id"), row.getString("campaign"),
                 row.getString("email"), Jdbc.instant(row, "verified_at"), Jdbc.instant(row, "received_at"),
-                row.getInt("attempts"));
+                row.getInt("attempts"), row.getBoolean("check_first"));
     }
 
     private static String text(Instant instant) {

@@ -1,5 +1,7 @@
 package me.gocertify.bridge.yotpo;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +16,7 @@ import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.web.Json;
 
-/** Turns a claimed verification into Yotpo's custom-action request (contract 5). */
+/** Builds the requests to Yotpo for a claimed verification (contract 5). */
 public final class YotpoCall {
 
     public static final String DELIVERY = "delivery";
@@ -27,37 +29,51 @@ public final class YotpoCall {
         this.merchants = merchants;
     }
 
-    /**
-     * Enriches the delivery with the merchant's decrypted credentials and makes the request: only
-     * the contract's fields in the body, the credentials in headers, no other header passed on.
-     */
-    public void prepare(Exchange exchange) throws JsonProcessingException, InvalidPayloadException {
+    /** Enriches the claimed verification with its merchant's decrypted credentials and its action name. */
+    public void enrich(Exchange exchange) throws InvalidPayloadException {
         Delivery delivery = exchange.getMessage().getMandatoryBody(Delivery.class);
         Merchant merchant = merchants.find(delivery.merchantId())
                 .orElseThrow(() -> new IllegalStateException("merchant " + delivery.merchantId() + " is no longer registered"));
-        String actionName = merchant.actionNameFor(delivery.campaign());
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(MERCHANT, merchant);
-        exchange.setProperty(ACTION_NAME, actionName);
+        exchange.setProperty(ACTION_NAME, merchant.actionNameFor(delivery.campaign()));
+    }
 
+    /** The custom action: only the contract's fields in the body, the credentials in headers, nothing else passed on. */
+    public void actionRequest(Exchange exchange) throws JsonProcessingException {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("type", "CustomAction");
-        payload.put("action_name", actionName);
+        payload.put("action_name", exchange.getProperty(ACTION_NAME, String.class));
         payload.put("customer_email", delivery.email());
         payload.put("created_at", DateTimeFormatter.ISO_INSTANT.format(delivery.verifiedAt()));
-
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        Message message = request(exchange, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("x-guid", merchant.yotpoGuid());
-        message.setHeader("x-api-key", merchant.yotpoApiKey());
         message.setBody(Json.MAPPER.writeValueAsBytes(payload));
+    }
+
+    /** The customer's history, to learn whether an attempt of unknown outcome was awarded. */
+    public void historyRequest(Exchange exchange) {
+        Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
+        Message message = request(exchange, "GET");
+        message.setHeader(Exchange.HTTP_QUERY,
+                "customer_email=" + URLEncoder.encode(delivery.email(), StandardCharsets.UTF_8) + "&with_history=true");
+        message.setBody(null);
     }
 
     /** Drops the credentials from the message as soon as the call is made. */
     public void forgetCredentials(Exchange exchange) {
         exchange.getMessage().removeHeader("x-guid");
         exchange.getMessage().removeHeader("x-api-key");
+    }
+
+    private static Message request(Exchange exchange, String method) {
+        Merchant merchant = exchange.getProperty(MERCHANT, Merchant.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_METHOD, method);
+        message.setHeader("x-guid", merchant.yotpoGuid());
+        message.setHeader("x-api-key", merchant.yotpoApiKey());
+        return message;
     }
 }

@@ -11,7 +11,9 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.RuntimeCamelException;
 
+import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.verification.Delivery;
@@ -22,14 +24,23 @@ public final class YotpoOutcomes {
 
     private final Ledger ledger;
     private final RetryPolicy retries;
+    private final MerchantRateLimiter rateLimiter;
     private final Clock clock;
     private final Duration breakerWait;
+    private final Duration historyDelay;
 
-    public YotpoOutcomes(Ledger ledger, RetryPolicy retries, Clock clock, Duration breakerWait) {
+    /**
+     * @param breakerWait how long a verification held by the open breaker waits
+     * @param historyDelay how long after an unknown outcome Yotpo's history is first asked
+     */
+    public YotpoOutcomes(Ledger ledger, RetryPolicy retries, MerchantRateLimiter rateLimiter, Clock clock,
+            Duration breakerWait, Duration historyDelay) {
         this.ledger = ledger;
         this.retries = retries;
+        this.rateLimiter = rateLimiter;
         this.clock = clock;
         this.breakerWait = breakerWait;
+        this.historyDelay = historyDelay;
     }
 
     /** Inside the circuit breaker: Yotpo-wide trouble fails the call so the breaker counts it; 4xx never does. */
@@ -39,13 +50,21 @@ public final class YotpoOutcomes {
         }
     }
 
+    /**
+     * In the breaker's fallback: the fault of the failed call, or, when the open breaker refused the
+     * call (Camel then leaves no exception behind), a {@link YotpoBreakerOpen}.
+     */
+    public Exception faultOf(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        return cause != null ? cause : new YotpoBreakerOpen();
+    }
+
     /** After the breaker: throws the fault its fallback remembered, for the route's error handler to settle. */
     public void raiseFault(@ExchangeProperty("yotpoFault") Exception cause) throws Exception {
         if (cause == null) {
             return;
         }
         Throwable fault = cause;
-        while (fault instanceof org.apache.camel.RuntimeCamelException && fault.getCause() != null) {
+        while (fault instanceof RuntimeCamelException && fault.getCause() != null) {
             fault = fault.getCause();
         }
         throw fault instanceof Exception e ? e : new IllegalStateException(fault);
@@ -60,13 +79,21 @@ public final class YotpoOutcomes {
             @Header("ratelimit-reset") String rateLimitReset,
             @Body String body) {
         if (status >= 200 && status < 300) {
-            ledger.delivered(delivery, actionName);
+            ledger.delivered(delivery, actionName, null);
         } else if (status == 429) {
-            Instant now = clock.instant();
-            retry(delivery, "Yotpo answered 429 (rate limited)", waitUntil(retryAfter, rateLimitReset, now));
+            Instant until = waitUntil(retryAfter, rateLimitReset, clock.instant());
+            // the whole merchant waits, so its other verifications do not hammer Yotpo meanwhile
+            rateLimiter.pauseUntil(delivery.merchantId(), until);
+            retry(delivery, "Yotpo answered 429 (rate limited)", until);
         } else {
             ledger.failed(delivery, "Yotpo answered " + status + ": " + redacted(body, merchant));
         }
+    }
+
+    /** Yotpo's history shows the award: the earlier attempt did reach it. */
+    public void foundInHistory(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(YotpoCall.ACTION_NAME) String actionName) {
+        ledger.delivered(delivery, actionName, "confirmed from Yotpo's customer history");
     }
 
     /** 5xx, 408, or no connection: nothing was processed, so the same call is made again later. */
@@ -78,10 +105,19 @@ public final class YotpoOutcomes {
     /** The request went out but no answer came back: Yotpo may have awarded it, so it is not re-sent blindly. */
     public void unknown(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
-        ledger.unknown(delivery, "no answer from Yotpo (" + describe(cause) + "); it may or may not have been awarded");
+        ledger.unknown(delivery, "no answer from Yotpo (" + describe(cause) + "); it may or may not have been awarded",
+                clock.instant().plus(historyDelay));
     }
 
-    /** The breaker is open: no call was made, the verification waits as PENDING. */
+    /** Yotpo's history could not be read: still UNKNOWN, asked again later, then left to an operator. */
+    public void historyUnreadable(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        Instant now = clock.instant();
+        ledger.stillUnknown(delivery, "outcome unknown; Yotpo's history could not be read (" + describe(cause) + ")",
+                retries.next(delivery.attempts(), now, now, null).orElse(now.plus(historyDelay)));
+    }
+
+    /** The breaker is open: no call was made, the verification waits as PENDING (a history check still comes first). */
     public void heldByBreaker(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
         ledger.release(delivery, clock.instant().plus(breakerWait), "Yotpo circuit breaker open; waiting");
     }
@@ -114,14 +150,14 @@ public final class YotpoOutcomes {
                 // not a date either: ignore this header
             }
         }
-        return null;
+        return now.plusSeconds(1);
     }
 
     private static String describe(Exception cause) {
         if (cause == null) {
             return "unknown error";
         }
-        // the class name and our own message; a message from HTTP libraries carries no credentials
+        // the class name and the library's message, which names the host but never a credential
         String message = cause.getMessage();
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + truncate(message, 200));
     }

@@ -1,10 +1,10 @@
 package me.gocertify.bridge.delivery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,15 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.support.YotpoSimulator;
 
+/** Real faults from a WireMock Yotpo; each test counts the calls Yotpo received. */
 class YotpoFaultsTest {
 
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String GUID = "guid-0123456789abcdef";
+    static final String API_KEY = "api-key-0123456789abcd";
 
     @TempDir
     Path dataDir;
 
-    WireMockServer yotpo;
+    YotpoSimulator yotpo;
+    WireMockServer lateYotpo;
     RunningBridge bridge;
 
     @AfterEach
@@ -37,36 +42,177 @@ class YotpoFaultsTest {
         if (yotpo != null) {
             yotpo.stop();
         }
+        if (lateYotpo != null) {
+            lateYotpo.stop();
+        }
     }
 
-    private void startBridge(int yotpoPort) {
-        Properties settings = RunningBridge.settings(dataDir, "http://127.0.0.1:" + yotpoPort);
+    private Properties settings(String yotpoBaseUrl) {
+        Properties settings = RunningBridge.settings(dataDir, yotpoBaseUrl);
         settings.setProperty("bridge.delivery.retry-initial-seconds", "1");
         settings.setProperty("bridge.delivery.retry-max-seconds", "2");
-        bridge = RunningBridge.start(settings);
-        bridge.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+        settings.setProperty("bridge.delivery.history-delay-seconds", "1");
+        return settings;
     }
 
-    private String status(String verificationId) {
-        return bridge.admin("GET", "/admin/merchants/acme/verifications/" + verificationId).body();
+    private void start(Properties settings) {
+        bridge = RunningBridge.start(settings);
+        bridge.registerMerchant("acme", API_KEY, GUID, SECRET, "signature");
+    }
+
+    private void accept(String merchantId, String verificationId, String email) {
+        assertThat(bridge.postSigned(merchantId, SECRET, "{\"verification_id\":\"" + verificationId
+                + "\",\"campaign\":\"students\",\"email\":\"" + email + "\",\"verified_at\":\"2026-11-25T10:15:30Z\"}")
+                .statusCode()).isEqualTo(202);
+    }
+
+    private String status(String merchantId, String verificationId) {
+        return bridge.admin("GET", "/admin/merchants/" + merchantId + "/verifications/" + verificationId).body();
+    }
+
+    private void awaitStatus(String merchantId, String verificationId, String status) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(status(merchantId, verificationId)).contains("\"status\":\"" + status + "\""));
     }
 
     @Test
     void yotpoDownThenBackDeliversOnce() {
         int port = RunningBridge.freePort();
-        startBridge(port);
+        start(settings("http://127.0.0.1:" + port));
 
-        assertThat(bridge.postSigned("acme", SECRET,
-                "{\"verification_id\":\"down-1\",\"campaign\":\"students\",\"email\":\"jane@example.com\"}").statusCode())
-                .isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status("down-1"))
+        accept("acme", "down-1", "jane@example.com");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status("acme", "down-1"))
                 .contains("\"status\":\"PENDING\"").contains("ConnectException"));
 
-        yotpo = new WireMockServer(options().port(port).bindAddress("127.0.0.1"));
-        yotpo.start();
-        yotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200)));
+        lateYotpo = new WireMockServer(com.github.tomakehurst.wiremock.core.WireMockConfiguration.options()
+                .port(port).bindAddress("127.0.0.1"));
+        lateYotpo.start();
+        lateYotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200)));
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(status("down-1")).contains("\"status\":\"DELIVERED\""));
-        yotpo.verify(1, postRequestedFor(urlEqualTo("/api/v2/actions")));
+        awaitStatus("acme", "down-1", "DELIVERED");
+        assertThat(lateYotpo.countRequestsMatching(post(urlPathEqualTo("/api/v2/actions")).build().getRequest()).getCount())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsThreeTimesThenSuccessDeliversOnce() {
+        yotpo = new YotpoSimulator();
+        for (String[] step : new String[][] {{STARTED, "1"}, {"1", "2"}, {"2", "3"}}) {
+            yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).inScenario("flaky")
+                    .whenScenarioStateIs(step[0]).willSetStateTo(step[1]), aResponse().withStatus(500));
+        }
+        yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).inScenario("flaky").whenScenarioStateIs("3"),
+                aResponse().withStatus(200));
+        start(settings(yotpo.baseUrl()));
+
+        accept("acme", "flaky-1", "jane@example.com");
+
+        awaitStatus("acme", "flaky-1", "DELIVERED");
+        assertThat(status("acme", "flaky-1")).contains("\"attempts\":4");
+        assertThat(yotpo.received()).hasSize(4);
+    }
+
+    @Test
+    void rateLimitedMerchantWaitsWhileAnotherKeepsDelivering() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).withHeader("x-guid", equalTo("guid-slow-000000000000"))
+                .atPriority(1), aResponse().withStatus(429).withHeader("Retry-After", "3600"));
+        start(settings(yotpo.baseUrl()));
+        bridge.registerMerchant("slow", "api-key-slow-00000000", "guid-slow-000000000000", SECRET, "signature");
+
+        accept("slow", "slow-1", "sam@example.com");
+        await().atMost(Duration.ofSeconds(10)).until(() -> yotpo.receivedFor("sam@example.com") == 1);
+        for (int i = 0; i < 10; i++) {
+            accept("acme", "fast-" + i, "f" + i + "@example.com");
+        }
+        accept("slow", "slow-2", "sue@example.com");
+
+        for (int i = 0; i < 10; i++) {
+            awaitStatus("acme", "fast-" + i, "DELIVERED");
+        }
+        assertThat(status("slow", "slow-1")).contains("\"status\":\"PENDING\"").contains("429");
+        // the merchant is paused until Retry-After: its next verification is not even tried
+        assertThat(yotpo.receivedFor("sam@example.com")).isEqualTo(1);
+        assertThat(yotpo.receivedFor("sue@example.com")).isZero();
+        assertThat(status("slow", "slow-2")).contains("\"status\":\"PENDING\"");
+    }
+
+    @Test
+    void answerAfterTheTimeoutIsSettledFromYotposHistoryNotResent() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(aResponse().withStatus(200).withFixedDelay(3000));
+        Properties settings = settings(yotpo.baseUrl());
+        settings.setProperty("yotpo.response-timeout-ms", "1000");
+        start(settings);
+
+        accept("acme", "late-1", "jane@example.com");
+
+        awaitStatus("acme", "late-1", "DELIVERED");
+        assertThat(status("acme", "late-1")).contains("confirmed from Yotpo's customer history");
+        assertThat(yotpo.receivedFor("jane@example.com")).isEqualTo(1);
+    }
+
+    @Test
+    void unauthorizedFailsAtOnceThenFixedCredentialsAndReplayDeliverOnce() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).withHeader("x-api-key", equalTo("api-key-revoked-000000"))
+                .atPriority(1), aResponse().withStatus(401).withBody("{\"error\":\"invalid api key\"}"));
+        start(settings(yotpo.baseUrl()));
+        bridge.registerMerchant("acme", "api-key-revoked-000000", GUID, SECRET, "signature");
+
+        accept("acme", "auth-1", "jane@example.com");
+        awaitStatus("acme", "auth-1", "FAILED");
+        assertThat(status("acme", "auth-1")).contains("Yotpo answered 401").doesNotContain("api-key-revoked");
+        assertThat(bridge.admin("GET", "/admin/dead-letters?merchant_id=acme").body())
+                .contains("\"verification_id\":\"auth-1\"").contains("\"status\":\"FAILED\"");
+
+        bridge.registerMerchant("acme", API_KEY, GUID, SECRET, "signature");
+        assertThat(bridge.admin("POST", "/admin/merchants/acme/replay").body()).isEqualTo("{\"requeued\":1}");
+
+        awaitStatus("acme", "auth-1", "DELIVERED");
+        assertThat(yotpo.received()).extracting(YotpoSimulator.Action::apiKey)
+                .containsExactly("api-key-revoked-000000", API_KEY);
+        assertThat(bridge.admin("GET", "/admin/dead-letters?merchant_id=acme").body()).isEqualTo("{\"items\":[]}");
+    }
+
+    @Test
+    void openBreakerMakesNoCallsKeepsAcceptingAndNeverPassesAsDelivered() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(aResponse().withStatus(503));
+        Properties settings = settings(yotpo.baseUrl());
+        settings.setProperty("yotpo.breaker.sliding-window-size", "4");
+        settings.setProperty("yotpo.breaker.minimum-number-of-calls", "4");
+        settings.setProperty("yotpo.breaker.wait-seconds-in-open-state", "3");
+        settings.setProperty("yotpo.breaker.half-open-calls", "1");
+        settings.setProperty("bridge.delivery.retry-initial-seconds", "60");
+        start(settings);
+
+        for (int i = 0; i < 4; i++) {
+            accept("acme", "cb-" + i, "c" + i + "@example.com");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> yotpo.received().size() == 4);
+        var breaker = (io.github.resilience4j.circuitbreaker.CircuitBreaker) bridge.camel().getRegistry().lookupByName("yotpoBreaker");
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+
+        // while open: the webhook still accepts, nothing reaches Yotpo, nothing passes as delivered
+        for (int i = 4; i < 8; i++) {
+            accept("acme", "cb-" + i, "c" + i + "@example.com");
+        }
+        for (int i = 4; i < 8; i++) {
+            awaitStatus("acme", "cb-" + i, "PENDING");
+            assertThat(status("acme", "cb-" + i)).contains("circuit breaker open");
+        }
+        assertThat(yotpo.received()).hasSize(4);
+
+        // Yotpo recovers: the half-open probe succeeds, the breaker closes, the held ones go out once
+        yotpo.answerActions(aResponse().withStatus(200));
+        for (int i = 4; i < 8; i++) {
+            awaitStatus("acme", "cb-" + i, "DELIVERED");
+        }
+        assertThat(breaker.getState()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+        for (int i = 4; i < 8; i++) {
+            assertThat(yotpo.receivedFor("c" + i + "@example.com")).isEqualTo(1);
+        }
     }
 }

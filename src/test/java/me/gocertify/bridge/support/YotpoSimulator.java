@@ -1,0 +1,123 @@
+package me.gocertify.bridge.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * Yotpo Loyalty on WireMock, with a memory: every custom action it receives is recorded the moment
+ * the request arrives (so also when the answer is delayed past the client's timeout), and
+ * GET /api/v2/customers answers the history of what it recorded. Tests count awards here.
+ */
+public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
+
+    /** One custom action as Yotpo received it. */
+    public record Action(String guid, String apiKey, String email, String actionName, String createdAt) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Action> received = new CopyOnWriteArrayList<>();
+    private final WireMockServer server;
+
+    public YotpoSimulator() {
+        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(this)
+                .containerThreads(40).jettyAcceptors(2));
+        server.start();
+        answerActions(aResponse().withStatus(200).withBody("{}"));
+        server.stubFor(get(urlPathEqualTo("/api/v2/customers")).willReturn(aResponse().withTransformers(getName())));
+    }
+
+    public WireMockServer wireMock() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return server.baseUrl();
+    }
+
+    /** Every POST /api/v2/actions is recorded, then answered as given. */
+    public void answerActions(ResponseDefinitionBuilder answer) {
+        answerActions(post(urlPathEqualTo("/api/v2/actions")), answer);
+    }
+
+    /** A more specific stub (by header, scenario state ...) for POST /api/v2/actions, still recorded. */
+    public void answerActions(MappingBuilder request, ResponseDefinitionBuilder answer) {
+        server.stubFor(request.willReturn(answer.withTransformers(getName())));
+    }
+
+    public List<Action> received() {
+        return new ArrayList<>(received);
+    }
+
+    public long receivedFor(String email) {
+        return received.stream().filter(action -> action.email().equals(email)).count();
+    }
+
+    @Override
+    public String getName() {
+        return "yotpo-simulator";
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+        var request = event.getRequest();
+        if (request.getUrl().startsWith("/api/v2/actions")) {
+            JsonNode body = read(request.getBodyAsString());
+            received.add(new Action(request.getHeader("x-guid"), request.getHeader("x-api-key"),
+                    body.path("customer_email").asText(), body.path("action_name").asText(), body.path("created_at").asText()));
+            return event.getResponseDefinition();
+        }
+        String email = request.queryParameter("customer_email").isPresent()
+                ? request.queryParameter("customer_email").firstValue() : "";
+        String guid = request.getHeader("x-guid");
+        List<Map<String, Object>> items = received.stream()
+                .filter(action -> action.email().equals(email) && action.guid().equals(guid))
+                .map(action -> Map.<String, Object>of("action", action.actionName(), "created_at", action.createdAt(),
+                        "points", 100, "status", "Approved"))
+                .toList();
+        if (items.isEmpty()) {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(404).withBody("{\"error\":\"not found\"}").build();
+        }
+        try {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(JSON.writeValueAsString(Map.of("email", email, "history_items", items))).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    public void stop() {
+        server.stop();
+    }
+}
