@@ -38,8 +38,11 @@ public final class AdminApi {
         return merchants.save(form.read(merchantId, body)).maskedView();
     }
 
+    /** The masked view, with how many of the merchant's verifications stand in each status. */
     public Map<String, Object> merchant(@Header("merchantId") String merchantId) {
-        return existing(merchantId).maskedView();
+        Map<String, Object> view = existing(merchantId).maskedView();
+        view.put("verifications", ledger.countsByStatus(merchantId));
+        return view;
     }
 
     public Map<String, Object> verification(@Header("merchantId") String merchantId,

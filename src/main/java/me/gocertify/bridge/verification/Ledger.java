@@ -165,6 +165,15 @@ public final class Ledger {
                 }, merchantId, verificationId).stream().findFirst();
     }
 
+    /** How many of the merchant's verifications stand in each public status. */
+    public Map<String, Integer> countsByStatus(String merchantId) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        jdbc.query("SELECT status, COUNT(*) FROM verification WHERE merchant_id = ? GROUP BY status",
+                row -> counts.merge(VerificationStatus.valueOf(row.getString(1)).publicName(), row.getInt(2), Integer::sum),
+                merchantId);
+        return counts;
+    }
+
     /** Every FAILED and UNKNOWN verification, of one merchant or of all. */
     public List<Map<String, Object>> deadLetters(String merchantId) {
         String where = "status IN ('FAILED', 'UNKNOWN')" + (merchantId == null ? "" : " AND merchant_id = ?");

@@ -30,13 +30,15 @@ public final class BridgeProcess implements AutoCloseable {
         this.managementPort = managementPort;
     }
 
-    /** Starts a bridge on the given database and waits until it answers readiness. */
-    public static BridgeProcess start(String dbUrl, String yotpoBaseUrl, Path log, Map<String, String> extraEnv) {
+    /** Starts a bridge on the given database, with extra settings as system properties, and waits until it is ready. */
+    public static BridgeProcess start(String dbUrl, String yotpoBaseUrl, Path log, Map<String, String> settings) {
         int port = RunningBridge.freePort();
         int managementPort = RunningBridge.freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Application.class.getName()));
+                "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(Application.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
@@ -46,7 +48,6 @@ public final class BridgeProcess implements AutoCloseable {
         env.put("BRIDGE_MASTER_KEY", RunningBridge.MASTER_KEY);
         env.put("BRIDGE_ADMIN_TOKEN", RunningBridge.ADMIN_TOKEN);
         env.put("YOTPO_BASE_URL", yotpoBaseUrl);
-        env.putAll(extraEnv);
         Process process;
         try {
             process = builder.start();
