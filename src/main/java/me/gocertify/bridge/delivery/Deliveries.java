@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
+import me.gocertify.bridge.yotpo.YotpoCall;
 
 /** Decides which verifications go out now: due, claimed in the ledger, and within the merchant's rate. */
 public final class Deliveries {
@@ -28,11 +30,8 @@ public final class Deliveries {
 
     /** The just-accepted verification, claimed if the merchant's rate allows; otherwise the poller takes it. */
     public Delivery claimNow(@Header("merchantId") String merchantId, @Header("verificationId") String verificationId) {
-        return merchants.find(merchantId)
-                .filter(Merchant::enabled)
-                .filter(merchant -> rateLimiter.tryAcquire(merchantId, merchant.rateLimitPerSecond()))
-                .flatMap(merchant -> ledger.claim(merchantId, verificationId))
-                .orElse(null);
+        Merchant merchant = merchants.find(merchantId).filter(Merchant::enabled).orElse(null);
+        return merchant == null ? null : claim(merchant, verificationId);
     }
 
     /**
@@ -49,12 +48,34 @@ public final class Deliveries {
             }
             int limit = merchant.get().rateLimitPerSecond();
             for (String verificationId : ledger.due(merchantId, Math.min(limit, batchSize))) {
-                if (!rateLimiter.tryAcquire(merchantId, limit)) {
+                MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
+                if (permit == null) {
                     break;
                 }
-                ledger.claim(merchantId, verificationId).ifPresent(claimed::add);
+                claimWith(permit, merchantId, verificationId).ifPresent(claimed::add);
             }
         }
         return claimed;
+    }
+
+    /** A rate permit, then the claim; null when either is refused. */
+    private Delivery claim(Merchant merchant, String verificationId) {
+        MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchant.id(), merchant.rateLimitPerSecond());
+        return permit == null ? null : claimWith(permit, merchant.id(), verificationId).orElse(null);
+    }
+
+    private Optional<Delivery> claimWith(MerchantRateLimiter.Permit permit, String merchantId, String verificationId) {
+        Optional<Delivery> claimed = ledger.claim(merchantId, verificationId);
+        if (claimed.isEmpty()) {
+            permit.cancel();
+        }
+        return claimed.map(delivery -> delivery.withPermit(permit));
+    }
+
+    /** Whatever became of the attempt, its call is over. */
+    public void finished(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+        if (delivery != null) {
+            delivery.finished();
+        }
     }
 }

@@ -1,26 +1,64 @@
 package me.gocertify.bridge.delivery;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * At most {@code limit} calls per merchant in any sliding window of one second (plus a margin for
- * the time a request takes to reach Yotpo). A refusal never waits: the caller leaves the
- * verification pending for a later pass, so no thread is parked.
+ * At most {@code limit} calls per merchant in any window of one second, as Yotpo sees them. A call
+ * holds its slot from the moment it is permitted until one window after its answer came back:
+ * the request reached Yotpo somewhere in between, so the next call through that slot arrives at
+ * least a window later, whatever the network and the JVM did meanwhile. A refusal never waits:
+ * the verification stays due for a later pass, so no thread is parked.
  */
 public final class MerchantRateLimiter {
 
-    private final Map<String, Deque<Long>> sent = new ConcurrentHashMap<>();
+    /** One permitted call; {@link #finished()} when its answer (or failure) is in. */
+    public static final class Permit {
+        private final Object lock;
+        private final long[] slot;
+        private final LongSupplier clock;
+
+        private Permit(Object lock, long[] slot, LongSupplier clock) {
+            this.lock = lock;
+            this.slot = slot;
+            this.clock = clock;
+        }
+
+        public void finished() {
+            synchronized (lock) {
+                slot[FINISHED] = clock.getAsLong();
+            }
+        }
+
+        /** No call was made under this permit after all: its slot is free at once. */
+        public void cancel() {
+            synchronized (lock) {
+                ((List<?>) lock).remove(slot);
+            }
+        }
+    }
+
+    private static final int STARTED = 0;
+    private static final int FINISHED = 1;
+    private static final long IN_FLIGHT = Long.MAX_VALUE;
+
+    private final Map<String, List<long[]>> slots = new ConcurrentHashMap<>();
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
     private final long windowNanos;
+    private final long abandonNanos;
     private final LongSupplier nanoClock;
 
-    public MerchantRateLimiter(long windowMillis, LongSupplier nanoClock) {
+    /**
+     * @param windowMillis the window, one second plus any margin
+     * @param abandonMillis after this, a permit never finished (a lost exchange) frees its slot
+     */
+    public MerchantRateLimiter(long windowMillis, long abandonMillis, LongSupplier nanoClock) {
         this.windowNanos = windowMillis * 1_000_000L;
+        this.abandonNanos = abandonMillis * 1_000_000L;
         this.nanoClock = nanoClock;
     }
 
@@ -29,25 +67,27 @@ public final class MerchantRateLimiter {
         pausedUntil.merge(merchantId, until, (a, b) -> a.isAfter(b) ? a : b);
     }
 
-    public boolean tryAcquire(String merchantId, int limit) {
+    /** A permit for one call now, or null when the merchant is at its rate or paused. */
+    public Permit tryAcquire(String merchantId, int limit) {
         Instant paused = pausedUntil.get(merchantId);
         if (paused != null) {
             if (Instant.now().isBefore(paused)) {
-                return false;
+                return null;
             }
             pausedUntil.remove(merchantId, paused);
         }
-        Deque<Long> times = sent.computeIfAbsent(merchantId, id -> new ArrayDeque<>());
-        synchronized (times) {
+        List<long[]> taken = slots.computeIfAbsent(merchantId, id -> new ArrayList<>());
+        synchronized (taken) {
             long now = nanoClock.getAsLong();
-            while (!times.isEmpty() && now - times.peekFirst() >= windowNanos) {
-                times.pollFirst();
+            taken.removeIf(slot -> slot[FINISHED] == IN_FLIGHT
+                    ? now - slot[STARTED] >= abandonNanos
+                    : now - slot[FINISHED] >= windowNanos);
+            if (taken.size() >= limit) {
+                return null;
             }
-            if (times.size() >= limit) {
-                return false;
-            }
-            times.addLast(now);
-            return true;
+            long[] slot = {now, IN_FLIGHT};
+            taken.add(slot);
+            return new Permit(taken, slot, nanoClock);
         }
     }
 }

@@ -14,7 +14,7 @@ public final class Database {
 
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(withDurableH2Settings(url));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -23,6 +23,27 @@ public final class Database {
         HikariDataSource dataSource = new HikariDataSource(config);
         migrate(dataSource);
         return dataSource;
+    }
+
+    /**
+     * An H2 URL with the two settings the bridge's promises rest on, added where missing:
+     * WRITE_DELAY=0 (a commit is on disk before the 202, so it survives kill -9) and
+     * DB_CLOSE_ON_EXIT=FALSE (H2's own shutdown hook must not close the store while in-flight
+     * deliveries are still writing their outcomes back during a graceful shutdown).
+     */
+    static String withDurableH2Settings(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String durable = url;
+        if (!upper.contains(";WRITE_DELAY=")) {
+            durable += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
+            durable += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return durable;
     }
 
     public static void migrate(DataSource dataSource) {

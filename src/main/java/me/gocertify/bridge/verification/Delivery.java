@@ -2,6 +2,8 @@ package me.gocertify.bridge.verification;
 
 import java.time.Instant;
 
+import me.gocertify.bridge.delivery.MerchantRateLimiter;
+
 /** A verification claimed for one delivery attempt. */
 public record Delivery(
         String merchantId,
@@ -11,7 +13,20 @@ public record Delivery(
         Instant verifiedAt,
         Instant receivedAt,
         int attempts,
-        boolean checkFirst) {
+        boolean checkFirst,
+        MerchantRateLimiter.Permit permit) {
+
+    /** This delivery, holding the rate permit its call goes out under. */
+    public Delivery withPermit(MerchantRateLimiter.Permit permit) {
+        return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts, checkFirst, permit);
+    }
+
+    /** The call is over (answered, failed or not made): its rate slot starts to run out. */
+    public void finished() {
+        if (permit != null) {
+            permit.finished();
+        }
+    }
 
     @Override
     public String toString() {

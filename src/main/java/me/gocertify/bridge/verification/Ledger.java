@@ -129,6 +129,12 @@ public final class Ledger {
                 reason, historyChecks, checkAt);
     }
 
+    /** Yotpo's history shows no award for an attempt of unknown outcome: PENDING again, sent anew. */
+    public void notAwarded(Delivery delivery) {
+        settle(delivery, "status = 'PENDING', next_attempt_at = ?, check_first = FALSE, checks_failed = 0, last_error = ?",
+                clock.instant(), "not in Yotpo's customer history; sending again");
+    }
+
     public void retryAt(Delivery delivery, Instant when, String reason) {
         settle(delivery, "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
     }
@@ -206,7 +212,7 @@ public final class Ledger {
     private static Delivery delivery(ResultSet row) throws SQLException {
         return new Delivery(row.getString("merchant_id"), row.getString("verification_id"), row.getString("campaign"),
                 row.getString("email"), Jdbc.instant(row, "verified_at"), Jdbc.instant(row, "received_at"),
-                row.getInt("attempts"), row.getBoolean("check_first"));
+                row.getInt("attempts"), row.getBoolean("check_first"), null);
     }
 
     private static String text(Instant instant) {

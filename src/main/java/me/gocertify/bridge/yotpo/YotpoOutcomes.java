@@ -90,10 +90,15 @@ public final class YotpoOutcomes {
         }
     }
 
-    /** Yotpo's history shows the award: the earlier attempt did reach it. */
-    public void foundInHistory(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
-            @ExchangeProperty(YotpoCall.ACTION_NAME) String actionName) {
-        ledger.delivered(delivery, actionName, "confirmed from Yotpo's customer history");
+    /** Yotpo's history shows the award (the earlier attempt did reach it: DELIVERED), or not (PENDING again). */
+    public void settleFromHistory(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(YotpoCall.ACTION_NAME) String actionName,
+            @ExchangeProperty(YotpoHistory.ALREADY_AWARDED) boolean awarded) {
+        if (awarded) {
+            ledger.delivered(delivery, actionName, "confirmed from Yotpo's customer history");
+        } else {
+            ledger.notAwarded(delivery);
+        }
     }
 
     /** 5xx, 408, or no connection: nothing was processed, so the same call is made again later. */

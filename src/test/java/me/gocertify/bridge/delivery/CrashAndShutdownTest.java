@@ -60,7 +60,7 @@ class CrashAndShutdownTest {
     void killDashNineInTheMiddleOfABurstLosesAndDoublesNothing() throws Exception {
         yotpo.answerActions(aResponse().withStatus(200).withFixedDelay(20));
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        try (BridgeProcess first = BridgeProcess.start(db, yotpo.baseUrl(), dir.resolve("first.log"), FAST_RECOVERY)) {
+        try (BridgeProcess first = BridgeProcess.start(db, yotpo.baseUrl(), logFile("first"), FAST_RECOVERY)) {
             BridgeClient client = first.client();
             client.putMerchant("acme", "{\"yotpo_api_key\":\"api-key-0123456789abcd\",\"yotpo_guid\":\"guid-0123456789abcdef\","
                     + "\"webhook_secret\":\"" + SECRET + "\",\"rate_limit_per_second\":1000}");
@@ -88,7 +88,7 @@ class CrashAndShutdownTest {
         }
         assertThat(acknowledged.size()).isBetween(500, 999);
 
-        try (BridgeProcess second = BridgeProcess.start(db, yotpo.baseUrl(), dir.resolve("second.log"), FAST_RECOVERY)) {
+        try (BridgeProcess second = BridgeProcess.start(db, yotpo.baseUrl(), logFile("second"), FAST_RECOVERY)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> statusCounts(second).keySet().equals(Set.of("DELIVERED")));
             second.terminate();
         }
@@ -103,7 +103,7 @@ class CrashAndShutdownTest {
     void sigtermLetsInFlightDeliveriesFinishThenTheRestFollowAfterRestart() throws Exception {
         yotpo.answerActions(aResponse().withStatus(200).withFixedDelay(1500));
         long stoppedInMillis;
-        try (BridgeProcess first = BridgeProcess.start(db, yotpo.baseUrl(), dir.resolve("first.log"), Map.of())) {
+        try (BridgeProcess first = BridgeProcess.start(db, yotpo.baseUrl(), logFile("first"), Map.of())) {
             BridgeClient client = first.client();
             client.putMerchant("acme", "{\"yotpo_api_key\":\"api-key-0123456789abcd\",\"yotpo_guid\":\"guid-0123456789abcdef\","
                     + "\"webhook_secret\":\"" + SECRET + "\",\"rate_limit_per_second\":1000}");
@@ -121,13 +121,19 @@ class CrashAndShutdownTest {
         assertThat(statusesInDatabase()).doesNotContainKeys("SENDING", "UNKNOWN", "FAILED");
         assertThat(statusesInDatabase().getOrDefault("DELIVERED", 0)).isEqualTo(yotpo.received().size());
 
-        try (BridgeProcess second = BridgeProcess.start(db, yotpo.baseUrl(), dir.resolve("second.log"), Map.of())) {
+        try (BridgeProcess second = BridgeProcess.start(db, yotpo.baseUrl(), logFile("second"), Map.of())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> statusCounts(second).getOrDefault("DELIVERED", 0) == 30);
             second.terminate();
         }
         for (int i = 0; i < 30; i++) {
             assertThat(yotpo.receivedFor("t" + i + "@example.com")).as("awards for t-%d", i).isEqualTo(1);
         }
+    }
+
+    /** Process logs are kept under target/ for a look after a failure. */
+    private Path logFile(String name) throws java.io.IOException {
+        Path logs = java.nio.file.Files.createDirectories(Path.of("target", "process-logs"));
+        return logs.resolve(getClass().getSimpleName() + "-" + System.nanoTime() + "-" + name + ".log");
     }
 
     /** The merchant's verifications by status, as the admin API reports them. */

@@ -28,7 +28,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
 
     /** One custom action as Yotpo received it. */
-    public record Action(String guid, String apiKey, String email, String actionName, String createdAt) {
+    public record Action(String guid, String apiKey, String email, String actionName, String createdAt, long arrivedNanos) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,6 +70,20 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
         return received.stream().filter(action -> action.email().equals(email)).count();
     }
 
+    /** The most calls of one merchant (by x-guid) that arrived within any one second. */
+    public int busiestSecond(String guid) {
+        long[] times = received.stream().filter(action -> guid.equals(action.guid()))
+                .mapToLong(Action::arrivedNanos).sorted().toArray();
+        int busiest = 0;
+        for (int first = 0, last = 0; last < times.length; last++) {
+            while (times[last] - times[first] >= 1_000_000_000L) {
+                first++;
+            }
+            busiest = Math.max(busiest, last - first + 1);
+        }
+        return busiest;
+    }
+
     @Override
     public String getName() {
         return "yotpo-simulator";
@@ -86,7 +100,8 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
         if (request.getUrl().startsWith("/api/v2/actions")) {
             JsonNode body = read(request.getBodyAsString());
             received.add(new Action(request.getHeader("x-guid"), request.getHeader("x-api-key"),
-                    body.path("customer_email").asText(), body.path("action_name").asText(), body.path("created_at").asText()));
+                    body.path("customer_email").asText(), body.path("action_name").asText(), body.path("created_at").asText(),
+                    System.nanoTime()));
             return event.getResponseDefinition();
         }
         String email = request.queryParameter("customer_email").isPresent()

@@ -1,0 +1,58 @@
+package me.gocertify.bridge.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.support.YotpoSimulator;
+
+class RateLimitTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    @TempDir
+    Path dataDir;
+
+    YotpoSimulator yotpo;
+    RunningBridge bridge;
+
+    @BeforeEach
+    void start() {
+        yotpo = new YotpoSimulator();
+        bridge = RunningBridge.start(dataDir, yotpo.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        yotpo.stop();
+    }
+
+    @Test
+    void eachMerchantStaysWithinItsRateInEverySecond() {
+        for (String merchant : new String[] {"five", "ten"}) {
+            int limit = merchant.equals("five") ? 5 : 10;
+            assertThat(bridge.putMerchant(merchant, "{\"yotpo_api_key\":\"api-key-" + merchant + "-0000000\",\"yotpo_guid\":\"guid-"
+                    + merchant + "-000000000\",\"webhook_secret\":\"" + SECRET + "\",\"rate_limit_per_second\":" + limit + "}")
+                    .statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 25; i++) {
+            for (String merchant : new String[] {"five", "ten"}) {
+                assertThat(bridge.postSigned(merchant, SECRET, "{\"verification_id\":\"r-" + i + "\",\"campaign\":\"students\","
+                        + "\"email\":\"" + merchant + i + "@example.com\"}").statusCode()).isEqualTo(202);
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> yotpo.received().size() == 50);
+        assertThat(yotpo.busiestSecond("guid-five-000000000")).isBetween(1, 5);
+        assertThat(yotpo.busiestSecond("guid-ten-000000000")).isBetween(1, 10);
+    }
+}
