@@ -55,4 +55,32 @@ class RateLimitTest {
         assertThat(yotpo.busiestSecond("guid-five-000000000")).isBetween(1, 5);
         assertThat(yotpo.busiestSecond("guid-ten-000000000")).isBetween(1, 10);
     }
+
+    @Test
+    void aSlowMerchantNeverDelaysAnother() {
+        yotpo.answerActions(com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v2/actions"))
+                        .withHeader("x-guid", com.github.tomakehurst.wiremock.client.WireMock.equalTo("guid-slow-000000000")).atPriority(1),
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(1500));
+        for (String merchant : new String[] {"slow", "fast"}) {
+            assertThat(bridge.putMerchant(merchant, "{\"yotpo_api_key\":\"api-key-" + merchant + "-0000000\",\"yotpo_guid\":\"guid-"
+                    + merchant + "-000000000\",\"webhook_secret\":\"" + SECRET + "\",\"rate_limit_per_second\":20}")
+                    .statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(bridge.postSigned("slow", SECRET, "{\"verification_id\":\"s-" + i + "\",\"campaign\":\"students\","
+                    + "\"email\":\"slow" + i + "@example.com\"}").statusCode()).isEqualTo(202);
+        }
+        long began = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(bridge.postSigned("fast", SECRET, "{\"verification_id\":\"f-" + i + "\",\"campaign\":\"students\","
+                    + "\"email\":\"fast" + i + "@example.com\"}").statusCode()).isEqualTo(202);
+        }
+        // the slow merchant's calls (1.5 s each, 40 of them) never take every deliverer: the fast ones go out meanwhile
+        await().atMost(Duration.ofSeconds(5)).until(() -> yotpo.received().stream()
+                .filter(action -> action.guid().equals("guid-fast-000000000")).count() == 5);
+        assertThat(yotpo.received().stream().filter(action -> action.guid().equals("guid-slow-000000000")).count())
+                .isLessThan(40);
+        assertThat((System.nanoTime() - began) / 1_000_000).isLessThan(5_000);
+    }
 }
