@@ -6,8 +6,10 @@ import java.time.Duration;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.MaskingFormatter;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.processor.DefaultExchangeFormatter;
 import org.apache.camel.support.service.ServiceSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,6 +20,7 @@ import me.gocertify.bridge.delivery.RetryPolicy;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
+import me.gocertify.bridge.ops.LogMask;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Ledger;
@@ -51,8 +54,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         });
 
         CredentialCipher cipher = new CredentialCipher(
-                BridgeSecrets.masterKey(settings.text("bridge.master-key"), dataDir.resolve("master.key")));
-        String adminToken = BridgeSecrets.token(settings.text("bridge.admin-token"), dataDir.resolve("admin.token"),
+                BridgeSecrets.masterKey(settings.text("bridge.master.secret-key"), dataDir.resolve("master.key")));
+        String adminToken = BridgeSecrets.token(settings.text("bridge.admin.token"), dataDir.resolve("admin.token"),
                 "admin token (BRIDGE_ADMIN_TOKEN)");
 
         Jdbc jdbc = new Jdbc(dataSource);
@@ -64,6 +67,14 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Duration.ofHours(settings.integer("bridge.delivery.retry-horizon-hours")));
 
         Registry registry = camel.getRegistry();
+        LogMask logMask = new LogMask();
+        registry.bind(MaskingFormatter.CUSTOM_LOG_MASK_REF, logMask);
+        // Camel's tracer logs every header and body unmasked; with tracing on, its lines are masked too
+        DefaultExchangeFormatter traceFormat = new DefaultExchangeFormatter();
+        traceFormat.setShowExchangeId(true);
+        traceFormat.setShowHeaders(true);
+        traceFormat.setStyle(DefaultExchangeFormatter.OutputStyle.Default);
+        camel.getTracer().setExchangeFormatter(logMask.masking(traceFormat));
         registry.bind("dataSource", dataSource);
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);

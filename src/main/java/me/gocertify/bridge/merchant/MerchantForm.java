@@ -37,8 +37,13 @@ public final class MerchantForm {
         String apiKey = credential(json, "yotpo_api_key");
         String guid = credential(json, "yotpo_guid");
         WebhookAuth auth = auth(Json.optionalText(json, "webhook_auth"));
-        String secret = webhookSecret(Json.requiredText(json, "webhook_secret"), auth);
-        return new Merchant(merchantId, apiKey, guid, secret, auth, enabled(json), overrides(json), rateLimit(json));
+        String secret = webhookSecret("webhook_secret", Json.requiredText(json, "webhook_secret"), auth);
+        String previous = Json.optionalText(json, "previous_webhook_secret");
+        if (previous != null) {
+            previous = webhookSecret("previous_webhook_secret", previous, auth);
+        }
+        return new Merchant(merchantId, apiKey, guid, secret, auth, enabled(json), overrides(json), rateLimit(json),
+                secret.equals(previous) ? null : previous);
     }
 
     private static String credential(JsonNode json, String field) {
@@ -60,17 +65,17 @@ public final class MerchantForm {
         };
     }
 
-    private static String webhookSecret(String secret, WebhookAuth auth) {
+    private static String webhookSecret(String field, String secret, WebhookAuth auth) {
         if (secret.length() > 256) {
-            throw ClientError.invalid("webhook_secret", "webhook_secret must be at most 256 characters");
+            throw ClientError.invalid(field, field + " must be at most 256 characters");
         }
         if (auth == WebhookAuth.SIGNATURE) {
             byte[] key = signingKey(secret);
             if (key == null || key.length < 16) {
-                throw ClientError.invalid("webhook_secret", "webhook_secret must be whsec_ followed by the base64 of at least 16 bytes");
+                throw ClientError.invalid(field, field + " must be whsec_ followed by the base64 of at least 16 bytes");
             }
         } else if (secret.length() < 16 || !PRINTABLE.matcher(secret).matches()) {
-            throw ClientError.invalid("webhook_secret", "a bearer webhook_secret must be at least 16 printable characters without spaces");
+            throw ClientError.invalid(field, "a bearer " + field + " must be at least 16 printable characters without spaces");
         }
         return secret;
     }

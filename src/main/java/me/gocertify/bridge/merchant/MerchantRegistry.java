@@ -40,10 +40,10 @@ public final class MerchantRegistry {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement update = c.prepareStatement("UPDATE merchant SET yotpo_api_key = ?, yotpo_guid = ?,"
                         + " webhook_secret = ?, webhook_auth = ?, enabled = ?, action_overrides = ?, rate_limit_per_second = ?,"
-                        + " updated_at = ? WHERE merchant_id = ?");
+                        + " updated_at = ?, previous_webhook_secret = ? WHERE merchant_id = ?");
                 PreparedStatement insert = c.prepareStatement("INSERT INTO merchant (yotpo_api_key, yotpo_guid,"
-                        + " webhook_secret, webhook_auth, enabled, action_overrides, rate_limit_per_second, updated_at, merchant_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " webhook_secret, webhook_auth, enabled, action_overrides, rate_limit_per_second, updated_at,"
+                        + " previous_webhook_secret, merchant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             if (bind(update, merchant, overrides).executeUpdate() == 0) {
                 bind(insert, merchant, overrides).executeUpdate();
             }
@@ -63,14 +63,16 @@ public final class MerchantRegistry {
         statement.setString(6, overrides);
         statement.setInt(7, merchant.rateLimitPerSecond());
         statement.setTimestamp(8, Timestamp.from(Instant.now()));
-        statement.setString(9, id);
+        String previous = merchant.previousWebhookSecret();
+        statement.setString(9, previous == null ? null : cipher.encrypt(id, previous));
+        statement.setString(10, id);
         return statement;
     }
 
     public Optional<Merchant> find(String merchantId) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT yotpo_api_key, yotpo_guid, webhook_secret, webhook_auth,"
-                        + " enabled, action_overrides, rate_limit_per_second FROM merchant WHERE merchant_id = ?")) {
+                        + " enabled, action_overrides, rate_limit_per_second, previous_webhook_secret FROM merchant WHERE merchant_id = ?")) {
             select.setString(1, merchantId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -83,7 +85,8 @@ public final class MerchantRegistry {
                         WebhookAuth.valueOf(row.getString(4)),
                         row.getBoolean(5),
                         overrides(row.getString(6)),
-                        row.getInt(7)));
+                        row.getInt(7),
+                        row.getString(8) == null ? null : cipher.decrypt(merchantId, row.getString(8))));
             }
         } catch (SQLException e) {
             throw new StoreUnavailable("cannot read merchant " + merchantId, e);

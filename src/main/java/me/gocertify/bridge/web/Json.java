@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * The one Jackson mapper for everything a client sends: tight read limits, duplicate keys refused
- * (two verification_id values would be ambiguous), no polymorphic typing, unknown fields ignored.
+ * (two verification_id values would be ambiguous), trailing content refused, no polymorphic typing,
+ * unknown fields ignored.
  */
 public final class Json {
 
@@ -25,6 +26,8 @@ public final class Json {
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // "{...} anything" is not one JSON document: without this, Jackson reads the object and stops
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private Json() {

@@ -1,7 +1,6 @@
 package me.gocertify.bridge.webhook;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 
 import org.apache.camel.Body;
@@ -39,8 +38,8 @@ public final class WebhookGuard {
             throw ClientError.unauthorized();
         }
         boolean proven = merchant.webhookAuth() == WebhookAuth.BEARER
-                ? BearerToken.matches(authorization, List.of(merchant.webhookSecret()))
-                : signatures.verify(List.of(merchant.webhookSecret()), webhookId, webhookTimestamp, webhookSignature,
+                ? BearerToken.matches(authorization, merchant.webhookSecrets())
+                : signatures.verify(merchant.webhookSecrets(), webhookId, webhookTimestamp, webhookSignature,
                         body == null ? new byte[0] : body, clock.instant());
         if (!proven) {
             throw ClientError.unauthorized();

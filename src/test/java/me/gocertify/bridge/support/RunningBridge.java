@@ -42,8 +42,8 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("camel.management.port", String.valueOf(freePort()));
         p.setProperty("bridge.db.url", "jdbc:h2:file:" + dataDir.resolve("bridge").toAbsolutePath() + ";WRITE_DELAY=0");
         p.setProperty("bridge.data-dir", dataDir.toString());
-        p.setProperty("bridge.admin-token", ADMIN_TOKEN);
-        p.setProperty("bridge.master-key", MASTER_KEY);
+        p.setProperty("bridge.admin.token", ADMIN_TOKEN);
+        p.setProperty("bridge.master.secret-key", MASTER_KEY);
         p.setProperty("yotpo.base-url", yotpoBaseUrl);
         p.setProperty("yotpo.response-timeout-ms", "2000");
         p.setProperty("bridge.delivery.poll-interval-ms", "100");
