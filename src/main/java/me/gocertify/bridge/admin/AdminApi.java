@@ -38,11 +38,14 @@ public final class AdminApi {
         return merchants.save(form.read(merchantId, body)).maskedView();
     }
 
-    /** The masked view, with how many of the merchant's verifications stand in each status. */
     public Map<String, Object> merchant(@Header("merchantId") String merchantId) {
-        Map<String, Object> view = existing(merchantId).maskedView();
-        view.put("verifications", ledger.countsByStatus(merchantId));
-        return view;
+        return existing(merchantId).maskedView();
+    }
+
+    /** How many of the merchant's verifications stand in each status (beyond the contract, for operators). */
+    public Map<String, Object> stats(@Header("merchantId") String merchantId) {
+        existing(merchantId);
+        return Map.of("merchant_id", merchantId, "verifications", ledger.countsByStatus(merchantId));
     }
 
     public Map<String, Object> verification(@Header("merchantId") String merchantId,

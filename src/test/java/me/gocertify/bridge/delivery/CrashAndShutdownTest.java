@@ -138,7 +138,7 @@ class CrashAndShutdownTest {
 
     /** The merchant's verifications by status, as the admin API reports them. */
     private static Map<String, Integer> statusCounts(BridgeProcess bridge) throws Exception {
-        String view = bridge.client().admin("GET", "/admin/merchants/acme").body();
+        String view = bridge.client().admin("GET", "/admin/merchants/acme/stats").body();
         Map<String, Integer> counts = new HashMap<>();
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).path("verifications")
                 .fields().forEachRemaining(entry -> counts.put(entry.getKey(), entry.getValue().asInt()));
