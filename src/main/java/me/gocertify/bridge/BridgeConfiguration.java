@@ -10,7 +10,12 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
+import org.apache.camel.component.micrometer.MicrometerConstants;
+
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import me.gocertify.bridge.admin.AdminApi;
 import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
@@ -18,6 +23,11 @@ import me.gocertify.bridge.delivery.RetryPolicy;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
+import me.gocertify.bridge.ops.BridgeMetrics;
+import me.gocertify.bridge.ops.DatabaseHealthCheck;
+import me.gocertify.bridge.ops.HawtioConsole;
+import me.gocertify.bridge.ops.YotpoBreaker;
+import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Ledger;
@@ -52,14 +62,26 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 "admin token (BRIDGE_ADMIN_TOKEN)");
 
         Jdbc jdbc = new Jdbc(dataSource);
+        // the bridge's metrics join Camel's in the registry scraped at /observe/metrics (set up before this runs)
+        MeterRegistry meters = camel.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        YotpoBreaker breaker = new YotpoBreaker(camel);
+        BridgeMetrics metrics = new BridgeMetrics(meters, jdbc, clock,
+                Duration.ofSeconds(settings.integer("bridge.metrics.refresh-seconds")), breaker, camel);
         MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher);
-        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")));
+        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")), metrics);
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.retry-max-seconds")),
                 Duration.ofHours(settings.integer("bridge.delivery.retry-horizon-hours")));
 
         Registry registry = camel.getRegistry();
         registry.bind("dataSource", dataSource);
+        registry.bind("bridgeMetrics", metrics);
+        registry.bind("databaseHealth", new DatabaseHealthCheck(dataSource));
+        registry.bind("yotpoCircuitHealth", new YotpoBreakerHealthCheck(breaker));
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);
         registry.bind("verificationRules", new VerificationRules(clock));
@@ -75,6 +97,15 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("yotpoCall", new me.gocertify.bridge.yotpo.YotpoCall(merchants));
         registry.bind("yotpoOutcomes", new me.gocertify.bridge.yotpo.YotpoOutcomes(ledger, retries, clock,
                 Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state"))));
+
+        if (settings.bool("bridge.hawtio.enabled")) {
+            String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),
+                    dataDir.resolve("hawtio.password"), "Hawtio password (HAWTIO_PASSWORD)");
+            HawtioConsole hawtio = new HawtioConsole(settings.text("bridge.hawtio.host"),
+                    settings.integer("bridge.hawtio.port"), settings.text("bridge.hawtio.user"), hawtioPassword);
+            registry.bind("hawtioConsole", hawtio);
+            camel.addService(hawtio);
+        }
     }
 
     /** Typed reads of resolved settings; a missing one stops the start with its name. */
@@ -86,6 +117,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         int integer(String key) {
             return Integer.parseInt(text(key).trim());
+        }
+
+        boolean bool(String key) {
+            return Boolean.parseBoolean(text(key).trim());
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -31,11 +32,18 @@ public final class Ledger {
     private final Jdbc jdbc;
     private final Clock clock;
     private final Duration lease;
+    private final Consumer<String> settled;
 
     public Ledger(Jdbc jdbc, Clock clock, Duration lease) {
+        this(jdbc, clock, lease, outcome -> { });
+    }
+
+    /** With a listener told each settled attempt's outcome (delivered, failed, unknown, retry, held_by_breaker). */
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease, Consumer<String> settled) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = lease;
+        this.settled = settled;
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
@@ -80,41 +88,49 @@ public final class Ledger {
 
     /** Attempts whose lease ran out (their deliverer died mid-call) cannot be judged: they become UNKNOWN. */
     public int expireLeases() {
-        return jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?,"
+        int expired = jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?,"
                         + " last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
                         + " WHERE status = 'SENDING' AND lease_until < ?",
                 clock.instant(), clock.instant());
+        for (int i = 0; i < expired; i++) {
+            settled.accept("unknown");
+        }
+        return expired;
     }
 
     public void delivered(Delivery delivery, String actionName) {
-        settle(delivery, "status = 'DELIVERED', delivered_at = ?, last_error = NULL, action_name = ?",
+        settle(delivery, "delivered", "status = 'DELIVERED', delivered_at = ?, last_error = NULL, action_name = ?",
                 clock.instant(), actionName);
     }
 
     public void failed(Delivery delivery, String reason) {
-        settle(delivery, "status = 'FAILED', failed_at = ?, last_error = ?", clock.instant(), reason);
+        settle(delivery, "failed", "status = 'FAILED', failed_at = ?, last_error = ?", clock.instant(), reason);
     }
 
     public void unknown(Delivery delivery, String reason) {
-        settle(delivery, "status = 'UNKNOWN', failed_at = ?, last_error = ?", clock.instant(), reason);
+        settle(delivery, "unknown", "status = 'UNKNOWN', failed_at = ?, last_error = ?", clock.instant(), reason);
     }
 
     public void retryAt(Delivery delivery, Instant when, String reason) {
-        settle(delivery, "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
+        settle(delivery, "retry", "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
     }
 
     /** Hands a claimed verification back untouched: no call went out, so the attempt does not count. */
     public void release(Delivery delivery, Instant when, String reason) {
-        settle(delivery, "status = 'PENDING', attempts = attempts - 1, next_attempt_at = ?, last_error = ?", when, reason);
+        settle(delivery, "held_by_breaker", "status = 'PENDING', attempts = attempts - 1, next_attempt_at = ?, last_error = ?",
+                when, reason);
     }
 
-    private void settle(Delivery delivery, String assignments, Object... values) {
+    private void settle(Delivery delivery, String outcome, String assignments, Object... values) {
         Object[] parameters = new Object[values.length + 2];
         System.arraycopy(values, 0, parameters, 0, values.length);
         parameters[values.length] = delivery.merchantId();
         parameters[values.length + 1] = delivery.verificationId();
-        jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
+        int changed = jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
                 + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING'", parameters);
+        if (changed == 1) {
+            settled.accept(outcome);
+        }
     }
 
     /** The admin view of one verification (contract 4). */

@@ -33,12 +33,14 @@ public final class RunningBridge implements AutoCloseable {
     private final Main main;
     private final int port;
     private final int managementPort;
+    private final int hawtioPort;
     private final Path dataDir;
 
-    private RunningBridge(Main main, int port, int managementPort, Path dataDir) {
+    private RunningBridge(Main main, int port, int managementPort, int hawtioPort, Path dataDir) {
         this.main = main;
         this.port = port;
         this.managementPort = managementPort;
+        this.hawtioPort = hawtioPort;
         this.dataDir = dataDir;
     }
 
@@ -53,6 +55,10 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("yotpo.base-url", yotpoBaseUrl);
         p.setProperty("yotpo.response-timeout-ms", "2000");
         p.setProperty("bridge.delivery.poll-interval-ms", "100");
+        // Hawtio takes seconds to start: only the tests about it turn it on
+        p.setProperty("bridge.hawtio.enabled", "false");
+        p.setProperty("bridge.hawtio.host", "127.0.0.1");
+        p.setProperty("bridge.hawtio.port", String.valueOf(freePort()));
         return p;
     }
 
@@ -69,6 +75,7 @@ public final class RunningBridge implements AutoCloseable {
         }
         return new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
                 Integer.parseInt(settings.getProperty("camel.management.port")),
+                Integer.parseInt(settings.getProperty("bridge.hawtio.port", "8081")),
                 Path.of(settings.getProperty("bridge.data-dir")));
     }
 
@@ -86,6 +93,14 @@ public final class RunningBridge implements AutoCloseable {
 
     public String managementUrl(String path) {
         return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    public String hawtioUrl(String path) {
+        return "http://127.0.0.1:" + hawtioPort + path;
+    }
+
+    public HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     public HttpResponse<String> putMerchant(String merchantId, String json) {

@@ -1,0 +1,33 @@
+package me.gocertify.bridge.ops;
+
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Shows the Yotpo circuit state. Always UP: while the breaker is open the webhook still records
+ * verifications, so the bridge stays ready (contract 7).
+ */
+public final class YotpoBreakerHealthCheck extends AbstractHealthCheck {
+
+    private final YotpoBreaker breaker;
+
+    public YotpoBreakerHealthCheck(YotpoBreaker breaker) {
+        super("bridge", "yotpo-circuit");
+        this.breaker = breaker;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String state = breaker.state();
+        builder.detail("circuit.state", state);
+        builder.message("Yotpo circuit breaker " + state);
+        builder.up();
+    }
+}
