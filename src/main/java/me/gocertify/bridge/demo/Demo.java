@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.StartupListener;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 import me.gocertify.bridge.Application;
 import me.gocertify.bridge.admin.AdminApi;
@@ -34,14 +34,27 @@ public final class Demo {
         settings.setProperty("bridge.db.url", "jdbc:h2:file:./data/demo/bridge;WRITE_DELAY=0");
         settings.putAll(overrides);
         Main main = Application.create(settings);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport started) {
-                registerMerchant(started.getCamelContext());
-                System.out.println(instructions(started.getCamelContext(), sandbox));
-            }
-        });
+        main.configure().addConfiguration(new OnceStarted(sandbox));
         return main;
+    }
+
+    /** Once every bean and route is up: registers the demo merchant and prints how to use it. */
+    private record OnceStarted(YotpoSandbox sandbox) implements CamelConfiguration, StartupListener {
+        @Override
+        public void configure(CamelContext camel) throws Exception {
+            camel.addStartupListener(this);
+        }
+
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            // waits for onCamelContextFullyStarted: the HTTP server must be listening first
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            registerMerchant(context);
+            System.out.println(instructions(context, sandbox));
+        }
     }
 
     static void registerMerchant(CamelContext camel) {
