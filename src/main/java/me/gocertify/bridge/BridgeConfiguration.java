@@ -26,6 +26,7 @@ import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.ops.BridgeMetrics;
 import me.gocertify.bridge.ops.DatabaseHealthCheck;
 import me.gocertify.bridge.ops.HawtioConsole;
+import me.gocertify.bridge.ops.OpenApiDocument;
 import me.gocertify.bridge.ops.YotpoBreaker;
 import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
@@ -82,6 +83,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("bridgeMetrics", metrics);
         registry.bind("databaseHealth", new DatabaseHealthCheck(dataSource));
         registry.bind("yotpoCircuitHealth", new YotpoBreakerHealthCheck(breaker));
+        registry.bind("openApi", new OpenApiDocument());
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);
         registry.bind("verificationRules", new VerificationRules(clock));
