@@ -74,11 +74,6 @@ public final class HawtioConsole extends ServiceSupport {
         LOG.info("Hawtio console at http://{}:{}/hawtio/ (login: {})", host, connector.getLocalPort(), user);
     }
 
-    /** The port Jetty listens on (the configured one). */
-    public int port() {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
     @Override
     protected void doStop() throws Exception {
         if (server != null) {

@@ -30,8 +30,8 @@ import me.gocertify.bridge.support.RunningBridge;
  */
 class HawtioBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path CHROMIUM = Path.of(System.getProperty("bridge.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("bridge.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOT = Path.of("target", "hawtio-routes.png");
 
     @TempDir
