@@ -7,12 +7,17 @@ import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.MaskingFormatter;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.DefaultExchangeFormatter;
 import org.apache.camel.support.service.ServiceSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import me.gocertify.bridge.admin.AdminApi;
 import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
@@ -21,6 +26,11 @@ import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.ops.LogMask;
+import me.gocertify.bridge.ops.BridgeMetrics;
+import me.gocertify.bridge.ops.DatabaseHealthCheck;
+import me.gocertify.bridge.ops.HawtioConsole;
+import me.gocertify.bridge.ops.OpenApiDocument;
+import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Ledger;
@@ -59,9 +69,23 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 "admin token (BRIDGE_ADMIN_TOKEN)");
 
         Jdbc jdbc = new Jdbc(dataSource);
+        // the bridge's metrics join Camel's in the registry scraped at /observe/metrics (set up before this runs)
+        MeterRegistry meters = camel.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        CircuitBreaker breaker = YotpoBreaker.create(
+                settings.integer("yotpo.breaker.sliding-window-size"),
+                settings.integer("yotpo.breaker.minimum-number-of-calls"),
+                settings.integer("yotpo.breaker.failure-rate-threshold"),
+                Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
+                settings.integer("yotpo.breaker.half-open-calls"));
+        BridgeMetrics metrics = new BridgeMetrics(meters, jdbc, clock,
+                Duration.ofSeconds(settings.integer("bridge.metrics.refresh-seconds")), breaker, camel);
         MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher);
         Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")),
-                settings.integer("bridge.delivery.history-checks"));
+                settings.integer("bridge.delivery.history-checks"), metrics);
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.retry-max-seconds")),
                 Duration.ofHours(settings.integer("bridge.delivery.retry-horizon-hours")));
@@ -76,6 +100,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
         traceFormat.setStyle(DefaultExchangeFormatter.OutputStyle.Default);
         camel.getTracer().setExchangeFormatter(logMask.masking(traceFormat));
         registry.bind("dataSource", dataSource);
+        registry.bind("bridgeMetrics", metrics);
+        registry.bind("databaseHealth", new DatabaseHealthCheck(dataSource));
+        registry.bind("yotpoCircuitHealth", new YotpoBreakerHealthCheck(breaker));
+        registry.bind("openApi", new OpenApiDocument());
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);
         registry.bind("verificationRules", new VerificationRules(clock));
@@ -91,15 +119,19 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size")));
         registry.bind("yotpoCall", new YotpoCall(merchants));
         registry.bind("yotpoHistory", new YotpoHistory());
-        registry.bind("yotpoBreaker", YotpoBreaker.create(
-                settings.integer("yotpo.breaker.sliding-window-size"),
-                settings.integer("yotpo.breaker.minimum-number-of-calls"),
-                settings.integer("yotpo.breaker.failure-rate-threshold"),
-                Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
-                settings.integer("yotpo.breaker.half-open-calls")));
+        registry.bind("yotpoBreaker", breaker);
         registry.bind("yotpoOutcomes", new YotpoOutcomes(ledger, retries, rateLimiter, clock,
                 Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.history-delay-seconds"))));
+
+        if (settings.bool("bridge.hawtio.enabled")) {
+            String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),
+                    dataDir.resolve("hawtio.password"), "Hawtio password (HAWTIO_PASSWORD)");
+            HawtioConsole hawtio = new HawtioConsole(settings.text("bridge.hawtio.host"),
+                    settings.integer("bridge.hawtio.port"), settings.text("bridge.hawtio.user"), hawtioPassword);
+            registry.bind("hawtioConsole", hawtio);
+            camel.addService(hawtio);
+        }
     }
 
     /** Typed reads of resolved settings; a missing one stops the start with its name. */
@@ -111,6 +143,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
         int integer(String key) {
             return Integer.parseInt(text(key).trim());
+        }
+
+        boolean bool(String key) {
+            return Boolean.parseBoolean(text(key).trim());
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -32,17 +33,20 @@ public final class Ledger {
     private final Clock clock;
     private final Duration lease;
     private final int historyChecks;
+    private final Consumer<String> settled;
 
     /**
      * @param lease how long an attempt may take before it is judged interrupted
      * @param historyChecks how often Yotpo's history is asked about an UNKNOWN verification before
      *        it is left to an operator
+     * @param settled told each settled attempt's outcome (delivered, failed, unknown, retry, held_by_breaker)
      */
-    public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks) {
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks, Consumer<String> settled) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.lease = lease;
         this.historyChecks = historyChecks;
+        this.settled = settled;
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
@@ -97,25 +101,29 @@ public final class Ledger {
      */
     public int expireLeases() {
         Instant now = clock.instant();
-        return jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?, next_attempt_at = ?, check_first = TRUE,"
+        int expired = jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?, next_attempt_at = ?, check_first = TRUE,"
                         + " lease_until = NULL, last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
                         + " WHERE status = 'SENDING' AND lease_until < ?",
                 now, now, now);
+        for (int i = 0; i < expired; i++) {
+            settled.accept("unknown");
+        }
+        return expired;
     }
 
     public void delivered(Delivery delivery, String actionName, String note) {
-        settle(delivery, "status = 'DELIVERED', delivered_at = ?, last_error = ?, action_name = ?, check_first = FALSE",
+        settle(delivery, "delivered", "status = 'DELIVERED', delivered_at = ?, last_error = ?, action_name = ?, check_first = FALSE",
                 clock.instant(), note, actionName);
     }
 
     public void failed(Delivery delivery, String reason) {
-        settle(delivery, "status = 'FAILED', failed_at = ?, last_error = ?, check_first = FALSE, next_attempt_at = NULL",
+        settle(delivery, "failed", "status = 'FAILED', failed_at = ?, last_error = ?, check_first = FALSE, next_attempt_at = NULL",
                 clock.instant(), reason);
     }
 
     /** The call went out but its outcome is unknown: Yotpo's history is asked at {@code checkAt}, never a blind re-send. */
     public void unknown(Delivery delivery, String reason, Instant checkAt) {
-        settle(delivery, "status = 'UNKNOWN', failed_at = ?, last_error = ?, check_first = TRUE, next_attempt_at = ?",
+        settle(delivery, "unknown", "status = 'UNKNOWN', failed_at = ?, last_error = ?, check_first = TRUE, next_attempt_at = ?",
                 clock.instant(), reason, checkAt);
     }
 
@@ -124,33 +132,37 @@ public final class Ledger {
      * {@code checkAt} until the checks run out, then left to an operator (no next attempt).
      */
     public void stillUnknown(Delivery delivery, String reason, Instant checkAt) {
-        settle(delivery, "status = 'UNKNOWN', last_error = ?, checks_failed = checks_failed + 1,"
+        settle(delivery, "still_unknown", "status = 'UNKNOWN', last_error = ?, checks_failed = checks_failed + 1,"
                         + " next_attempt_at = CASE WHEN checks_failed + 1 >= ? THEN NULL ELSE CAST(? AS TIMESTAMP WITH TIME ZONE) END",
                 reason, historyChecks, checkAt);
     }
 
     /** Yotpo's history shows no award for an attempt of unknown outcome: PENDING again, sent anew. */
     public void notAwarded(Delivery delivery) {
-        settle(delivery, "status = 'PENDING', next_attempt_at = ?, check_first = FALSE, checks_failed = 0, last_error = ?",
+        settle(delivery, "not_awarded", "status = 'PENDING', next_attempt_at = ?, check_first = FALSE, checks_failed = 0, last_error = ?",
                 clock.instant(), "not in Yotpo's customer history; sending again");
     }
 
     public void retryAt(Delivery delivery, Instant when, String reason) {
-        settle(delivery, "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
+        settle(delivery, "retry", "status = 'PENDING', next_attempt_at = ?, last_error = ?", when, reason);
     }
 
     /** Hands a claimed verification back untouched: no call went out, so the attempt does not count. */
     public void release(Delivery delivery, Instant when, String reason) {
-        settle(delivery, "status = 'PENDING', attempts = attempts - 1, next_attempt_at = ?, last_error = ?", when, reason);
+        settle(delivery, "held_by_breaker", "status = 'PENDING', attempts = attempts - 1, next_attempt_at = ?, last_error = ?",
+                when, reason);
     }
 
-    private void settle(Delivery delivery, String assignments, Object... values) {
+    private void settle(Delivery delivery, String outcome, String assignments, Object... values) {
         Object[] parameters = new Object[values.length + 2];
         System.arraycopy(values, 0, parameters, 0, values.length);
         parameters[values.length] = delivery.merchantId();
         parameters[values.length + 1] = delivery.verificationId();
-        jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
+        int changed = jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
                 + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING'", parameters);
+        if (changed == 1) {
+            settled.accept(outcome);
+        }
     }
 
     /** The admin view of one verification (contract 4). */

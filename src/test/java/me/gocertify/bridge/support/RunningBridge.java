@@ -3,6 +3,7 @@ package me.gocertify.bridge.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,12 +28,14 @@ public final class RunningBridge implements AutoCloseable {
     private final Main main;
     private final int port;
     private final int managementPort;
+    private final int hawtioPort;
     private final Path dataDir;
 
-    private RunningBridge(Main main, int port, int managementPort, Path dataDir) {
+    private RunningBridge(Main main, int port, int managementPort, int hawtioPort, Path dataDir) {
         this.main = main;
         this.port = port;
         this.managementPort = managementPort;
+        this.hawtioPort = hawtioPort;
         this.dataDir = dataDir;
     }
 
@@ -47,6 +50,10 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("yotpo.base-url", yotpoBaseUrl);
         p.setProperty("yotpo.response-timeout-ms", "2000");
         p.setProperty("bridge.delivery.poll-interval-ms", "100");
+        // Hawtio takes seconds to start: only the tests about it turn it on
+        p.setProperty("bridge.hawtio.enabled", "false");
+        p.setProperty("bridge.hawtio.host", "127.0.0.1");
+        p.setProperty("bridge.hawtio.port", String.valueOf(freePort()));
         return p;
     }
 
@@ -63,6 +70,7 @@ public final class RunningBridge implements AutoCloseable {
         }
         return new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
                 Integer.parseInt(settings.getProperty("camel.management.port")),
+                Integer.parseInt(settings.getProperty("bridge.hawtio.port", "8081")),
                 Path.of(settings.getProperty("bridge.data-dir")));
     }
 
@@ -84,6 +92,14 @@ public final class RunningBridge implements AutoCloseable {
 
     public BridgeClient client() {
         return new BridgeClient(url(""));
+    }
+
+    public String hawtioUrl(String path) {
+        return "http://127.0.0.1:" + hawtioPort + path;
+    }
+
+    public HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     public HttpResponse<String> putMerchant(String merchantId, String json) {

@@ -1,0 +1,166 @@
+package me.gocertify.bridge.ops;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
+
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.verification.Recorded;
+import me.gocertify.bridge.web.ClientError;
+
+/**
+ * The bridge's business metrics, {@code bridge_*} in /observe/metrics (contract 7). Counters are
+ * bumped by the routes and the ledger; the gauges read the store at most once per refresh interval,
+ * when scraped. Merchant labels only ever carry ids of registered merchants, so a flood of made-up
+ * ids cannot grow the label set.
+ */
+public final class BridgeMetrics implements Consumer<String> {
+
+    static final String OTHER_MERCHANT = "unknown";
+    private static final List<String> BREAKER_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN");
+    private static final int MAX_MERCHANT_LABELS = 1000;
+
+    private final MeterRegistry registry;
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final Duration refresh;
+    private final CamelContext camel;
+    private volatile Snapshot snapshot;
+
+    /** What the gauges show, read from the store in one go. */
+    private record Snapshot(Instant takenAt, long pending, double oldestPendingAgeSeconds, Set<String> merchants) {
+    }
+
+    public BridgeMetrics(MeterRegistry registry, Jdbc jdbc, Clock clock, Duration refresh, CircuitBreaker breaker,
+            CamelContext camel) {
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.refresh = refresh;
+        this.camel = camel;
+        Gauge.builder("bridge.verifications.pending", this, fromSnapshot(Snapshot::pending))
+                .description("Verifications waiting for delivery to Yotpo (PENDING, and attempts under way)")
+                .register(registry);
+        Gauge.builder("bridge.verifications.oldest.pending.age", this, fromSnapshot(Snapshot::oldestPendingAgeSeconds))
+                .description("How long ago the oldest verification still waiting for delivery was received")
+                .baseUnit("seconds")
+                .register(registry);
+        for (String state : BREAKER_STATES) {
+            Gauge.builder("bridge.yotpo.circuit.state", breaker, b -> state.equals(b.getState().name()) ? 1 : 0)
+                    .description("1 for the Yotpo circuit breaker's current state, 0 for the others")
+                    .tag("state", state)
+                    .register(registry);
+        }
+        FunctionCounter.builder("bridge.file.drop.records.read", this, m -> m.fileDrop(true))
+                .description("Records read from inbox files")
+                .register(registry);
+        FunctionCounter.builder("bridge.file.drop.records.refused", this, m -> m.fileDrop(false))
+                .description("Records of inbox files refused by the rules")
+                .register(registry);
+    }
+
+    /** After the recording step: counts the verification by merchant, channel and result. */
+    public void received(@Body Recorded recorded, Exchange exchange) {
+        count(recorded.merchantId(), channel(exchange), recorded.result().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** On a refused webhook (the http-answers error handler): counts it as refused, or unavailable when the store failed. */
+    public void refused(Exchange exchange, @Header("merchantId") String merchantId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        if (!"webhook".equals(channel(exchange))) {
+            return;
+        }
+        String merchant = merchantId != null && current().merchants().contains(merchantId) ? merchantId : OTHER_MERCHANT;
+        count(merchant, "webhook", cause instanceof ClientError ? "refused" : "unavailable");
+    }
+
+    /** A delivery attempt settled in the ledger: delivered, failed, unknown, retry or held_by_breaker. */
+    @Override
+    public void accept(String outcome) {
+        Counter.builder("bridge.awards")
+                .description("Delivery attempts to Yotpo by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    private void count(String merchant, String channel, String result) {
+        Counter.builder("bridge.verifications.received")
+                .description("Verifications received, by merchant, channel (webhook, file) and result")
+                .tag("merchant", merchant)
+                .tag("channel", channel)
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
+    private static String channel(Exchange exchange) {
+        Endpoint from = exchange.getFromEndpoint();
+        String uri = from == null ? "" : from.getEndpointUri();
+        if (uri.startsWith("platform-http:")) {
+            return uri.contains("/api/v1/merchants/") ? "webhook" : "http";
+        }
+        int colon = uri.indexOf(':');
+        return colon > 0 ? uri.substring(0, colon) : "other";
+    }
+
+    private double fileDrop(boolean read) {
+        Object bean = camel.getRegistry().lookupByName(FileDropProgress.BEAN_NAME);
+        if (bean instanceof FileDropProgress progress) {
+            return read ? progress.recordsRead() : progress.recordsRefused();
+        }
+        return 0;
+    }
+
+    private static ToDoubleFunction<BridgeMetrics> fromSnapshot(ToDoubleFunction<Snapshot> value) {
+        return metrics -> value.applyAsDouble(metrics.current());
+    }
+
+    private Snapshot current() {
+        Snapshot last = snapshot;
+        Instant now = clock.instant();
+        if (last != null && last.takenAt().plus(refresh).isAfter(now)) {
+            return last;
+        }
+        synchronized (this) {
+            if (snapshot != last) {
+                return snapshot;
+            }
+            try {
+                snapshot = read(now);
+            } catch (RuntimeException e) {
+                // the store is down: the health check says so; the metrics keep their last values
+                snapshot = last == null ? new Snapshot(now, 0, 0, Set.of()) : new Snapshot(now, last.pending(),
+                        last.oldestPendingAgeSeconds(), last.merchants());
+            }
+            return snapshot;
+        }
+    }
+
+    private Snapshot read(Instant now) {
+        Object[] waiting = jdbc.query("SELECT COUNT(*), MIN(received_at) FROM verification WHERE status IN ('PENDING', 'SENDING')",
+                row -> new Object[] {row.getLong(1), row.getTimestamp(2)}).get(0);
+        Instant oldest = waiting[1] == null ? null : ((java.sql.Timestamp) waiting[1]).toInstant();
+        double age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
+        Set<String> merchants = Set.copyOf(jdbc.query("SELECT merchant_id FROM merchant ORDER BY merchant_id FETCH FIRST "
+                + MAX_MERCHANT_LABELS + " ROWS ONLY", row -> row.getString(1)));
+        return new Snapshot(now, (Long) waiting[0], age, merchants);
+    }
+}

@@ -1,0 +1,127 @@
+package me.gocertify.bridge.ops;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.Configuration;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.IO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hawtio on its own port, in an embedded Jetty, behind a login (contract 7). Its war travels in the
+ * bridge's jar and is unpacked at start; its Jolokia is the only one the bridge runs, so every
+ * MBean read or operation needs the operator's login.
+ */
+public final class HawtioConsole extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HawtioConsole.class);
+    private static final String WAR_RESOURCE = "hawtio/hawtio.war";
+    private static final String REALM = "gocertify-bridge";
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private Server server;
+    private Path workDir;
+
+    public HawtioConsole(String host, int port, String user, String password) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        hawtioSettings();
+        workDir = Files.createTempDirectory("bridge-hawtio");
+        Path war = workDir.resolve("hawtio.war");
+        try (InputStream in = HawtioConsole.class.getClassLoader().getResourceAsStream(WAR_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(WAR_RESOURCE + " is not on the classpath; build with mvn package");
+            }
+            Files.copy(in, war, StandardCopyOption.REPLACE_EXISTING);
+        }
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/hawtio");
+        webapp.setWar(war.toString());
+        webapp.setTempDirectory(workDir.resolve("work").toFile());
+        // the war's own Jolokia and libraries win over the bridge's classpath (platform notes)
+        webapp.setParentLoaderPriority(false);
+        webapp.setThrowUnavailableOnStartupException(true);
+
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(webapp);
+        server.setStopAtShutdown(false);
+        server.start();
+        useOwnLogin(webapp);
+        LOG.info("Hawtio console at http://{}:{}/hawtio/ (login: {})", host, connector.getLocalPort(), user);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+        if (workDir != null) {
+            IO.delete(workDir.toFile());
+            workDir = null;
+        }
+    }
+
+    // Hawtio reads its settings from hawtio.* system properties only
+    private static void hawtioSettings() {
+        System.setProperty("hawtio.authenticationEnabled", "true");
+        System.setProperty("hawtio.realm", REALM);
+        System.setProperty("hawtio.roles", HawtioLoginModule.ROLE);
+        System.setProperty("hawtio.rolePrincipalClasses", HawtioLoginModule.Role.class.getName());
+        // no proxying to other hosts' Jolokia, and no probing of local ports
+        System.setProperty("hawtio.disableProxy", "true");
+        System.setProperty("hawtio.localAddressProbing", "false");
+        System.setProperty("hawtio.authenticationThrottled", "true");
+    }
+
+    /**
+     * Hands Hawtio a JAAS configuration of this instance's own (not the JVM-wide one), naming the
+     * bridge's login module with the configured user and password as options.
+     */
+    private void useOwnLogin(WebAppContext webapp) {
+        Configuration login = new Configuration() {
+            @Override
+            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+                if (!REALM.equals(name)) {
+                    return null;
+                }
+                return new AppConfigurationEntry[] {new AppConfigurationEntry(HawtioLoginModule.class.getName(),
+                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
+                        Map.of(HawtioLoginModule.USER_OPTION, user, HawtioLoginModule.PASSWORD_OPTION, password))};
+            }
+        };
+        try {
+            ClassLoader warClasses = webapp.getClassLoader();
+            Class<?> servletContext = warClasses.loadClass("jakarta.servlet.ServletContext");
+            Class<?> authConfig = warClasses.loadClass("io.hawt.web.auth.AuthenticationConfiguration");
+            Object config = authConfig.getMethod("getConfiguration", servletContext).invoke(null, webapp.getServletContext());
+            authConfig.getMethod("setConfiguration", Configuration.class).invoke(config, login);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot give Hawtio its login configuration", e);
+        }
+    }
+}

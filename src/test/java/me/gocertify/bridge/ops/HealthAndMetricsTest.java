@@ -1,0 +1,134 @@
+package me.gocertify.bridge.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.zaxxer.hikari.HikariDataSource;
+import me.gocertify.bridge.support.RunningBridge;
+
+/** Contract 7: /observe/health follows the store, not the Yotpo breaker; /observe/metrics has the bridge_* figures. */
+class HealthAndMetricsTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    @TempDir
+    Path dataDir;
+
+    WireMockServer yotpo;
+    RunningBridge bridge;
+
+    @BeforeEach
+    void start() {
+        yotpo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        yotpo.start();
+        yotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200).withBody("{}")));
+        yotpo.stubFor(post("/api/v2/actions").withRequestBody(containing("later@example.com"))
+                .willReturn(aResponse().withStatus(503)));
+        Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
+        settings.setProperty("bridge.metrics.refresh-seconds", "0");
+        // a slow WireMock on a busy machine must not turn the delivered award into an unknown one
+        settings.setProperty("yotpo.response-timeout-ms", "10000");
+        bridge = RunningBridge.start(settings);
+        bridge.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        yotpo.stop();
+    }
+
+    @Test
+    void healthIsUpWithTheDatabaseAndTheCircuitStateAsADetail() {
+        var health = bridge.get(bridge.managementUrl("/observe/health"));
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"name\":\"database\"")
+                .contains("\"name\":\"yotpo-circuit\"").contains("\"message\":\"Yotpo circuit breaker CLOSED\"");
+        assertThat(bridge.get(bridge.managementUrl("/observe/health/ready")).statusCode()).isEqualTo(200);
+        assertThat(bridge.get(bridge.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anOpenCircuitShowsButLeavesTheBridgeReady() {
+        bridge.camel().getRegistry().lookupByNameAndType("yotpoBreaker", CircuitBreaker.class).transitionToOpenState();
+
+        var ready = bridge.get(bridge.managementUrl("/observe/health/ready"));
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("Yotpo circuit breaker OPEN");
+        assertThat(bridge.get(bridge.managementUrl("/observe/metrics")).body())
+                .contains("bridge_yotpo_circuit_state{state=\"OPEN\"} 1.0")
+                .contains("bridge_yotpo_circuit_state{state=\"CLOSED\"} 0.0");
+    }
+
+    @Test
+    void notReadyWithoutTheDatabaseButStillLive() {
+        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+
+        var ready = bridge.get(bridge.managementUrl("/observe/health/ready"));
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("\"status\":\"DOWN\"").contains("the database is unreachable")
+                .doesNotContain("jdbc:");
+        assertThat(bridge.get(bridge.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCountWebhooksByMerchantAndResultAndAwardsByOutcome() {
+        String verified = "{\"verification_id\":\"%s\",\"campaign\":\"students\",\"email\":\"%s\"}";
+        assertThat(bridge.postSigned("acme", SECRET, verified.formatted("v-1", "jane@example.com")).statusCode()).isEqualTo(202);
+        assertThat(bridge.postSigned("acme", SECRET, verified.formatted("v-1", "jane@example.com")).statusCode()).isEqualTo(200);
+        assertThat(bridge.postSigned("acme", SECRET, verified.formatted("v-2", "later@example.com")).statusCode()).isEqualTo(202);
+        assertThat(bridge.postSigned("acme", "whsec_d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==",
+                verified.formatted("v-3", "jane@example.com")).statusCode()).isEqualTo(401);
+        assertThat(bridge.postSigned("made-up-" + System.nanoTime(), SECRET,
+                verified.formatted("v-4", "jane@example.com")).statusCode()).isEqualTo(401);
+        byte[] bad = "{not json".getBytes(StandardCharsets.UTF_8);
+        assertThat(bridge.postWebhook("acme", bad, Map.of("Content-Type", "text/plain")).statusCode()).isEqualTo(415);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("bridge_awards_total{outcome=\"delivered\"} 1.0"));
+        String metrics = metrics();
+        assertThat(metrics)
+                .contains("bridge_verifications_received_total{channel=\"webhook\",merchant=\"acme\",result=\"accepted\"} 2.0")
+                .contains("bridge_verifications_received_total{channel=\"webhook\",merchant=\"acme\",result=\"duplicate\"} 1.0")
+                .contains("bridge_verifications_received_total{channel=\"webhook\",merchant=\"acme\",result=\"refused\"} 2.0")
+                .contains("bridge_verifications_received_total{channel=\"webhook\",merchant=\"unknown\",result=\"refused\"} 1.0")
+                .contains("bridge_verifications_pending 1.0")
+                .contains("bridge_file_drop_records_read_total 0.0")
+                .doesNotContain("made-up-")
+                .doesNotContain("api-key-0123456789abcd").doesNotContain("guid-0123456789abcdef")
+                .contains("camel_exchanges_total");
+        assertThat(gauge(metrics, "bridge_verifications_oldest_pending_age_seconds")).isGreaterThan(0);
+    }
+
+    private String metrics() {
+        var response = bridge.get(bridge.managementUrl("/observe/metrics"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static double gauge(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError(name + " missing from\n" + metrics));
+    }
+}
