@@ -10,8 +10,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * JSON answers for what Vert.x refuses before any Camel route runs: 413 from the body limit (read
- * no further than the limit), 404 for an unknown path, 405 for a wrong method. Camel has no hook
- * for these, so they are set on the Vert.x routers once the server is up.
+ * no further than the limit), 415 for a form body its decoder refuses, 404 for an unknown path,
+ * 405 for a wrong method. Camel has no hook for these, so they are set on the Vert.x routers once
+ * the server is up.
  */
 public final class HttpErrorPages implements StartupListener {
 
@@ -22,7 +23,7 @@ public final class HttpErrorPages implements StartupListener {
         if (router == null) {
             return;
         }
-        router.route().order(Integer.MIN_VALUE).failureHandler(context413());
+        router.route().order(Integer.MIN_VALUE).failureHandler(refusals());
         // 404 and 405 are decided by the server's root router, which mounts Camel's
         if (router.getServer().getServer().requestHandler() instanceof Router root) {
             root.errorHandler(404, answer(404, "{\"error\":\"not_found\"}"));
@@ -35,11 +36,23 @@ public final class HttpErrorPages implements StartupListener {
         // all the work is done once the HTTP server is fully up
     }
 
-    private static Handler<RoutingContext> context413() {
+    /**
+     * Vert.x's own refusals, before a route runs: 413 from the body limit, and 400 when its form or
+     * multipart decoder chokes on a body (a body that is not JSON at all: the contract's 415).
+     */
+    private static Handler<RoutingContext> refusals() {
         Handler<RoutingContext> tooLarge = answer(413, "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}");
+        Handler<RoutingContext> notJson = answer(415,
+                "{\"error\":\"unsupported_media_type\",\"detail\":\"Content-Type must be application/json (UTF-8)\"}");
+        Handler<RoutingContext> invalid = answer(400, "{\"error\":\"invalid_request\",\"detail\":\"the request is malformed\",\"field\":null}");
         return rc -> {
-            if (rc.statusCode() == 413) {
+            int status = rc.statusCode();
+            if (status == 413) {
                 tooLarge.handle(rc);
+            } else if (status >= 400 && status < 500) {
+                String contentType = rc.request().getHeader("Content-Type");
+                boolean json = contentType != null && contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+                (json ? invalid : notJson).handle(rc);
             } else {
                 rc.next();
             }

@@ -1,0 +1,54 @@
+package me.gocertify.bridge.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Marker;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+
+/**
+ * Silences the loggers that print secrets verbatim, where no mask can reach: raw HTTP client
+ * traffic (Yotpo's x-api-key and x-guid) at every level; resolved property values (the master
+ * key, the admin token) and bean call arguments (bearer tokens) below INFO. Set in logback.xml,
+ * so turning any logger up to TRACE cannot bring them back.
+ */
+public final class LeakyLoggerFilter extends TurboFilter {
+
+    private final List<String> always = new ArrayList<>(List.of(
+            "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
+            "org.apache.http.wire", "org.apache.http.headers"));
+    private final List<String> belowInfo = new ArrayList<>(List.of(
+            "org.apache.camel.component.properties", "org.apache.camel.component.bean"));
+
+    /** Another logger name (or prefix) silenced at every level, from logback.xml. */
+    public void addAlways(String name) {
+        always.add(name);
+    }
+
+    /** Another logger name (or prefix) silenced below INFO, from logback.xml. */
+    public void addBelowInfo(String name) {
+        belowInfo.add(name);
+    }
+
+    @Override
+    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        String name = logger.getName();
+        if (startsWithAny(name, always) || level != null && !level.isGreaterOrEqual(Level.INFO) && startsWithAny(name, belowInfo)) {
+            return FilterReply.DENY;
+        }
+        return FilterReply.NEUTRAL;
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
