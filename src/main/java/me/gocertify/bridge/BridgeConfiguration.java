@@ -15,6 +15,8 @@ import me.gocertify.bridge.admin.AdminApi;
 import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
+import me.gocertify.bridge.filedrop.FileDrop;
+import me.gocertify.bridge.filedrop.FileDropProgress;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
@@ -62,7 +64,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("dataSource", dataSource);
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);
-        registry.bind("verificationRules", new VerificationRules(clock));
+        VerificationRules rules = new VerificationRules(clock);
+        registry.bind("verificationRules", rules);
         registry.bind("webhookGuard", new WebhookGuard(merchants,
                 new SignatureVerifier(settings.integer("bridge.webhook.tolerance-seconds")), clock));
         registry.bind("httpAnswers", new HttpAnswers());
@@ -73,6 +76,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 new MerchantRateLimiter(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"), System::nanoTime),
                 settings.integer("bridge.delivery.batch-size")));
         registry.bind("yotpoCall", new me.gocertify.bridge.yotpo.YotpoCall(merchants));
+        FileDropProgress fileDropProgress = new FileDropProgress();
+        registry.bind("fileDropProgress", fileDropProgress);
+        registry.bind("fileDrop", new FileDrop(merchants, rules, fileDropProgress, clock,
+                settings.integer("bridge.inbox.progress-every")));
         registry.bind("yotpoOutcomes", new me.gocertify.bridge.yotpo.YotpoOutcomes(ledger, retries, clock,
                 Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state"))));
     }

@@ -53,6 +53,9 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("yotpo.base-url", yotpoBaseUrl);
         p.setProperty("yotpo.response-timeout-ms", "2000");
         p.setProperty("bridge.delivery.poll-interval-ms", "100");
+        p.setProperty("bridge.inbox-dir", dataDir.resolve("inbox").toString());
+        p.setProperty("bridge.inbox.quiet-ms", "300");
+        p.setProperty("bridge.inbox.poll-ms", "100");
         return p;
     }
 
@@ -78,6 +81,11 @@ public final class RunningBridge implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The file-drop folder (by default inside the test's data folder). */
+    public Path inbox() {
+        return Path.of(camel().resolvePropertyPlaceholders("{{bridge.inbox-dir}}"));
     }
 
     public String url(String path) {
