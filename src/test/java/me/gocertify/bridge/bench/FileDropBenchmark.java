@@ -61,8 +61,15 @@ public final class FileDropBenchmark {
             resetPeaks();
             long start = System.nanoTime();
             Files.move(csv, bridge.inbox().resolve("bench.csv"), StandardCopyOption.ATOMIC_MOVE);
+            long nextReport = System.nanoTime() + 30_000_000_000L;
             while (progress.filesDone() + progress.filesFailed() == 0) {
                 Thread.sleep(100);
+                if (System.nanoTime() > nextReport) {
+                    nextReport += 30_000_000_000L;
+                    double elapsed = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("... %.0f s: %d records, %.0f records/s, peak heap used %d MB%n", elapsed,
+                            progress.currentFileRecords(), progress.currentFileRecords() / elapsed, peakHeap() >> 20);
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("rows: %d (%.1f MB), outcome: %s, recorded: %d, rejected: %d%n", rows, bytes / 1e6,

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.zaxxer.hikari.HikariDataSource;
 import me.gocertify.bridge.support.RunningBridge;
 
 class FileDropTest {
@@ -284,6 +285,17 @@ class FileDropTest {
                 errorAt(3, null, "each element of the array must be an object"),
                 errorAt(5, null, "the JSON is malformed here; the rest of the file was not read"));
         await().atMost(WAIT).until(() -> actionCalls() == 2);
+    }
+
+    @Test
+    void fileTheStoreCannotTakeFailsWithAReportOfWhereItStopped() throws IOException {
+        start();
+        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+        drop("stuck.csv", HEADER + "acme,d-1,students,a@example.com\nacme,d-2,students,b@example.com\n");
+
+        awaitMoved(".failed", "stuck.csv");
+        assertThat(report("stuck.csv")).containsExactly(errorAt(2, "d-1", "processing stopped here: the store was unavailable;"
+                + " the records before it were recorded, drop the file again to finish it"));
     }
 
     private void drop(String name, String content) throws IOException {
