@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import me.gocertify.bridge.merchant.Merchant;
@@ -42,8 +43,8 @@ public final class DroppedFile {
         return name;
     }
 
-    RecordStream openRecords() throws IOException {
-        records = RecordStream.open(path);
+    RecordStream openRecords(BooleanSupplier keepReading) throws IOException {
+        records = RecordStream.open(path).stopWhenNot(keepReading);
         return records;
     }
 
@@ -93,6 +94,18 @@ public final class DroppedFile {
 
     /** Closes the file and publishes the report; the folder the file moves to. */
     String close() {
+        closeRecords();
+        report.publish();
+        return report.entries() == 0 ? DONE : FAILED;
+    }
+
+    /** Closes the file without a verdict: it stays in the inbox to be read again. */
+    void discard() {
+        closeRecords();
+        report.discard();
+    }
+
+    private void closeRecords() {
         try {
             if (records != null) {
                 records.close();
@@ -101,8 +114,6 @@ public final class DroppedFile {
             // the file was read to its end or given up; a failed close changes nothing
         }
         merchants.clear();
-        report.publish();
-        return report.entries() == 0 ? DONE : FAILED;
     }
 
     Path reportPath() {

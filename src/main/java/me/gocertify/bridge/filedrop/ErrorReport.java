@@ -61,6 +61,21 @@ final class ErrorReport {
         return target;
     }
 
+    /** Drops the report under way: the file will be read again. */
+    void discard() {
+        if (json == null) {
+            return;
+        }
+        try {
+            json.close();
+            Files.deleteIfExists(partial);
+        } catch (IOException e) {
+            // a dot-file left behind is overwritten the next time
+        } finally {
+            json = null;
+        }
+    }
+
     /** Puts the finished report in place; nothing when there were no errors. */
     void publish() {
         if (json == null) {

@@ -58,9 +58,9 @@ public final class FileDrop {
         return file;
     }
 
-    /** The file's records, read lazily as the split asks for each. */
-    public Iterator<FileRecord> records(@ExchangeProperty(FILE) DroppedFile file) throws IOException {
-        return file.openRecords();
+    /** The file's records, read lazily as the split asks for each, until the bridge stops. */
+    public Iterator<FileRecord> records(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) throws IOException {
+        return file.openRecords(() -> isRunning(exchange));
     }
 
     /** The record's merchant, which must exist and be enabled; there is no signature to check. */
@@ -117,6 +117,11 @@ public final class FileDrop {
 
     /** Publishes the report, if any, and names the folder the file moves to. */
     public void finish(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) {
+        if (!isRunning(exchange)) {
+            // the records read so far are recorded; the rest are read on the next start, these as duplicates
+            file.discard();
+            throw new IllegalStateException("the bridge stopped while reading " + file.name());
+        }
         String folder = file.close();
         exchange.setProperty(FOLDER, folder);
         progress.finished(folder.equals(DroppedFile.DONE));
@@ -136,6 +141,11 @@ public final class FileDrop {
      */
     public void abandon(@ExchangeProperty(FILE) DroppedFile file, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
             Exchange exchange) {
+        if (!isRunning(exchange)) {
+            LOG.warn("File drop: the bridge is stopping; {} stays in the inbox and is read again on the next start",
+                    exchange.getMessage().getHeader(Exchange.FILE_NAME));
+            return;
+        }
         exchange.setProperty(FOLDER, DroppedFile.FAILED);
         if (file == null) {
             LOG.error("File drop: could not open {}", exchange.getMessage().getHeader(Exchange.FILE_NAME), cause);
@@ -149,6 +159,11 @@ public final class FileDrop {
                 + "; the records before it were recorded, drop the file again to finish it");
         LOG.error("File drop: {} stopped at line {}: {}", file.name(), line, why, cause);
         finish(file, exchange);
+    }
+
+    /** Whether the bridge still runs; while it stops, an unfinished file is left in the inbox. */
+    public boolean isRunning(Exchange exchange) {
+        return exchange.getContext().isStarted();
     }
 
     private static boolean storeFailure(Throwable cause) {

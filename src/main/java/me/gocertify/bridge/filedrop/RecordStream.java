@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -22,6 +23,7 @@ abstract class RecordStream implements Iterator<FileRecord>, Closeable {
     private FileRecord next;
     private boolean ended;
     private boolean endRequested;
+    private BooleanSupplier keepReading = () -> true;
 
     protected RecordStream(TextGuard text) {
         this.text = text;
@@ -46,8 +48,17 @@ abstract class RecordStream implements Iterator<FileRecord>, Closeable {
     /** The line the reader has reached, for a failure that is not tied to a record. */
     protected abstract long currentLine();
 
+    /** Reading stops, between two records, once this says no (the bridge is stopping). */
+    RecordStream stopWhenNot(BooleanSupplier condition) {
+        keepReading = condition;
+        return this;
+    }
+
     @Override
     public final boolean hasNext() {
+        if (next == null && !ended && !keepReading.getAsBoolean()) {
+            ended = true;
+        }
         if (next == null && !ended) {
             try {
                 next = read();

@@ -24,7 +24,8 @@ import me.gocertify.bridge.support.RunningBridge;
 /**
  * Drops one CSV of N rows (default 1,000,000) into a real bridge (H2 file database, WireMock as
  * Yotpo) and prints records per second and the peak heap. Not a test; run it with a capped heap:
- * {@code mvn -B -Pfile-drop-benchmark test-compile exec:exec} (see the profile in pom.xml).
+ * {@code mvn -B -q -Pfile-drop-benchmark test-compile exec:exec [-Drows=N]} (see the profile in pom.xml).
+ * Deliveries are paused during the run unless -Dbench.deliver=true, so the figure is the file drop's own.
  */
 public final class FileDropBenchmark {
 
@@ -58,6 +59,13 @@ public final class FileDropBenchmark {
             long bytes = Files.size(csv);
             Files.createDirectories(bridge.inbox());
             FileDropProgress progress = bridge.camel().getRegistry().lookupByNameAndType("fileDropProgress", FileDropProgress.class);
+            boolean deliver = Boolean.getBoolean("bench.deliver");
+            if (!deliver) {
+                // the file drop alone: accepted verifications wait as PENDING instead of going to Yotpo
+                bridge.camel().getRouteController().stopRoute("deliver-accepted");
+                bridge.camel().getRouteController().stopRoute("deliver-due");
+            }
+            System.out.printf("deliveries to Yotpo during the run: %s%n", deliver ? "on" : "off (-Dbench.deliver=true turns them on)");
             resetPeaks();
             long start = System.nanoTime();
             Files.move(csv, bridge.inbox().resolve("bench.csv"), StandardCopyOption.ATOMIC_MOVE);

@@ -298,6 +298,32 @@ class FileDropTest {
                 + " the records before it were recorded, drop the file again to finish it"));
     }
 
+    @Test
+    void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStart() throws IOException {
+        start();
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i <= 300; i++) {
+            csv.append("acme,big-").append(i).append(",students,big").append(i).append("@example.com\n");
+        }
+        drop("big.csv", csv.toString());
+        await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 20);
+        Path inbox = bridge.inbox();
+        bridge.close();
+
+        assertThat(inbox.resolve("big.csv")).exists();
+        assertThat(inbox.resolve(".failed/big.csv")).doesNotExist();
+        assertThat(inbox.resolve(".done/big.csv")).doesNotExist();
+
+        bridge = RunningBridge.start(dataDir, yotpo.baseUrl());
+        awaitMoved(".done", "big.csv");
+        assertThat(progress().recordsRecorded()).isEqualTo(300);
+        assertThat(bridge.admin("GET", "/admin/merchants/acme/verifications/big-300").statusCode()).isEqualTo(200);
+    }
+
+    private FileDropProgress progress() {
+        return bridge.camel().getRegistry().lookupByNameAndType("fileDropProgress", FileDropProgress.class);
+    }
+
     private void drop(String name, String content) throws IOException {
         dropBytes(name, content.getBytes(StandardCharsets.UTF_8));
     }
