@@ -142,6 +142,9 @@ public final class FileDrop {
     public void abandon(@ExchangeProperty(FILE) DroppedFile file, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
             Exchange exchange) {
         if (!isRunning(exchange)) {
+            if (file != null) {
+                file.discard();
+            }
             LOG.warn("File drop: the bridge is stopping; {} stays in the inbox and is read again on the next start",
                     exchange.getMessage().getHeader(Exchange.FILE_NAME));
             return;
