@@ -54,6 +54,9 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("bridge.hawtio.enabled", "false");
         p.setProperty("bridge.hawtio.host", "127.0.0.1");
         p.setProperty("bridge.hawtio.port", String.valueOf(freePort()));
+        p.setProperty("bridge.inbox-dir", dataDir.resolve("inbox").toString());
+        p.setProperty("bridge.inbox.quiet-ms", "300");
+        p.setProperty("bridge.inbox.poll-ms", "100");
         return p;
     }
 
@@ -80,6 +83,11 @@ public final class RunningBridge implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The file-drop folder (by default inside the test's data folder). */
+    public Path inbox() {
+        return Path.of(camel().resolvePropertyPlaceholders("{{bridge.inbox-dir}}"));
     }
 
     public String url(String path) {
