@@ -2,28 +2,17 @@ package me.gocertify.bridge.filedrop;
 
 import java.io.IOException;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import me.gocertify.bridge.web.Json;
 
 /** A .json file: one array of objects, read element by element with Jackson's streaming parser. */
 final class JsonArrayRecords extends RecordStream {
 
-    // the webhook's limits for each element; only the array as a whole may be as long as it likes
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(16)
-                            .maxStringLength(65_536)
-                            .maxNumberLength(32)
-                            .maxNameLength(1_024)
-                            .build())
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final ObjectMapper MAPPER = Json.RECORD_STREAM_MAPPER;
 
     private final JsonParser parser;
     private boolean started;

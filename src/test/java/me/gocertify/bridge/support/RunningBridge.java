@@ -71,10 +71,15 @@ public final class RunningBridge implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the bridge did not start", e);
         }
-        return new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
+        RunningBridge bridge = new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
                 Integer.parseInt(settings.getProperty("camel.management.port")),
                 Integer.parseInt(settings.getProperty("bridge.hawtio.port", "8081")),
                 Path.of(settings.getProperty("bridge.data-dir")));
+        // ready as an operator sees it: every route runs (the inbox has been polled once) and the store answers
+        org.awaitility.Awaitility.await("bridge ready").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> bridge.get(bridge.managementUrl("/observe/health/ready")).statusCode() == 200);
+        return bridge;
     }
 
     public CamelContext camel() {
