@@ -37,6 +37,8 @@ public final class BridgeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+        // Hawtio only where a test asks for it: several bridges on one machine would share its port
+        command.add("-Dbridge.hawtio.enabled=" + settings.getOrDefault("bridge.hawtio.enabled", "false"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(Application.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
