@@ -47,8 +47,8 @@ public final class Benchmark {
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
     private static final int BACKLOG_RATE = 50;
-    /** Which parts run (all by default): accept, latency, delivery, drain, restart. */
-    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,restart")
+    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart. */
+    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart")
             .split(","));
     private static final int DELIVERY_MERCHANTS = 4;
     private static final int DELIVERY_CONCURRENCY = 16;
@@ -66,7 +66,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
-        String extra = System.getProperty("bench.bridge.jvmArgs", "").trim();
+        String extra = System.getProperty("bench.bridge.jvmArgs", "-Xmx256m").trim();
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         long began = System.nanoTime();
         Benchmark benchmark = new Benchmark(jar, jvmArgs);
@@ -121,15 +121,47 @@ public final class Benchmark {
             backlogDrain();
         }
         double rss = Math.max(acceptRss, deliveryRss);
-        row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery)",
+        row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery), JVM options: " + jvmArgs,
                 String.format("%.0f MB (%.0f / %.0f)", rss, acceptRss, deliveryRss), "<= 400 MB", rss <= 400);
         bridge.close();
 
+        if (PHASES.contains("plain")) {
+            plainJarMemory(log);
+        }
         if (PHASES.contains("restart")) {
             bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
             row("5", "start to ready again, on the data of this run", String.format("%.2f s", bridge.readyMillis / 1000),
                     "<= 3 s", bridge.readyMillis <= 3000);
             bridge.close();
+        }
+    }
+
+    /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */
+    private void plainJarMemory(Path log) throws Exception {
+        Path dir = OUT.resolve("run-plain");
+        clean(dir);
+        try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), List.of(), log)) {
+            plain.admin("PUT", "/admin/merchants/plain", String.format("{\"yotpo_api_key\":\"api-key-plain-0123456789\","
+                    + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("plain"), SECRET));
+            plain.resetPeakRss();
+            try (LoadGenerator load = new LoadGenerator(plain.port,
+                    Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+                Result result = load.closedLoop(webhooks("plain", "rss"), 32, Duration.ofSeconds(WARMUP), Duration.ofSeconds(SECONDS));
+                progress(String.format("plain java -jar, 32 connections: %.0f/s, peak RSS %.0f MB", result.rate(), plain.peakRssMb()));
+            }
+            row("5", String.format("resident memory, plain java -jar with no JVM options (heap sized from this machine's %s),"
+                    + " webhooks at 32 connections", maxHeapNote()), String.format("%.0f MB", plain.peakRssMb()), "<= 400 MB",
+                    plain.peakRssMb() <= 400);
+        }
+    }
+
+    private static String maxHeapNote() {
+        try {
+            long kb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+            return String.format("%.0f GB of memory: heap up to a quarter", kb / 1024.0 / 1024.0);
+        } catch (IOException e) {
+            return "memory";
         }
     }
 
