@@ -22,6 +22,8 @@ import me.gocertify.bridge.admin.AdminApi;
 import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
+import me.gocertify.bridge.filedrop.FileDrop;
+import me.gocertify.bridge.filedrop.FileDropProgress;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
@@ -107,7 +109,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("openApi", new OpenApiDocument());
         registry.bind("ledger", ledger);
         registry.bind("merchants", merchants);
-        registry.bind("verificationRules", new VerificationRules(clock));
+        VerificationRules rules = new VerificationRules(clock);
+        registry.bind("verificationRules", rules);
         registry.bind("webhookGuard", new WebhookGuard(merchants,
                 new SignatureVerifier(settings.integer("bridge.webhook.tolerance-seconds")), clock));
         registry.bind("httpAnswers", new HttpAnswers());
@@ -126,6 +129,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("yotpoOutcomes", new YotpoOutcomes(ledger, retries, rateLimiter, clock,
                 Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.history-delay-seconds"))));
+
+        FileDropProgress fileDropProgress = new FileDropProgress();
+        registry.bind("fileDropProgress", fileDropProgress);
+        registry.bind("fileDrop", new FileDrop(merchants, rules, fileDropProgress, clock,
+                settings.integer("bridge.inbox.progress-every")));
 
         if (settings.bool("bridge.hawtio.enabled")) {
             String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),

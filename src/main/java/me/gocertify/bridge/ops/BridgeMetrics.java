@@ -1,6 +1,7 @@
 package me.gocertify.bridge.ops;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import me.gocertify.bridge.filedrop.FileDropProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,9 +123,9 @@ public final class BridgeMetrics implements Consumer<String> {
     }
 
     private double fileDrop(boolean read) {
-        Object bean = camel.getRegistry().lookupByName(FileDropProgress.BEAN_NAME);
+        Object bean = camel.getRegistry().lookupByName("fileDropProgress");
         if (bean instanceof FileDropProgress progress) {
-            return read ? progress.recordsRead() : progress.recordsRefused();
+            return read ? progress.recordsRecorded() + progress.recordsRejected() : progress.recordsRejected();
         }
         return 0;
     }

@@ -15,7 +15,8 @@ import ch.qos.logback.core.spi.FilterReply;
 /**
  * Silences the loggers that print secrets verbatim, where no mask can reach: raw HTTP client
  * traffic (Yotpo's x-api-key and x-guid) at every level; resolved property values (the master
- * key, the admin token) and bean call arguments (bearer tokens) below INFO. Set in logback.xml,
+ * key, the admin token), bean call arguments (bearer tokens) and Hawtio's web server (its Basic
+ * login) below INFO. Set in logback.xml,
  * so turning any logger up to TRACE cannot bring them back.
  */
 public final class LeakyLoggerFilter extends TurboFilter {
@@ -24,7 +25,9 @@ public final class LeakyLoggerFilter extends TurboFilter {
             "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
             "org.apache.http.wire", "org.apache.http.headers"));
     private final List<String> belowInfo = new ArrayList<>(List.of(
-            "org.apache.camel.component.properties", "org.apache.camel.component.bean"));
+            "org.apache.camel.component.properties", "org.apache.camel.component.bean",
+            // Hawtio's Jetty prints request headers (the Basic login) when debugging; Hawtio and Jolokia their requests
+            "org.eclipse.jetty", "io.hawt", "org.jolokia"));
 
     /** What each logger name seen so far is: asked on every log call, even for levels that are off. */
     private final Map<String, Silence> byName = new ConcurrentHashMap<>();

@@ -15,20 +15,30 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(16)
-                            .maxStringLength(65_536)
-                            .maxNumberLength(32)
-                            .maxDocumentLength(65_536)
-                            .maxNameLength(1_024)
-                            .build())
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // "{...} anything" is not one JSON document: without this, Jackson reads the object and stops
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    public static final ObjectMapper MAPPER = mapper(65_536, true);
+
+    /**
+     * The same limits for each record of a file drop, read one by one from a parser over the whole
+     * file: that file may be as long as it likes, and more follows each record.
+     */
+    public static final ObjectMapper RECORD_STREAM_MAPPER = mapper(-1, false);
+
+    private static ObjectMapper mapper(long maxDocumentLength, boolean wholeDocument) {
+        return JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxNestingDepth(16)
+                                .maxStringLength(65_536)
+                                .maxNumberLength(32)
+                                .maxDocumentLength(maxDocumentLength)
+                                .maxNameLength(1_024)
+                                .build())
+                        .build())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // "{...} anything" is not one JSON document: without this, Jackson reads the object and stops
+                .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, wholeDocument)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
 
     private Json() {
     }

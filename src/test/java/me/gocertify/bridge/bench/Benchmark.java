@@ -47,8 +47,8 @@ public final class Benchmark {
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
     private static final int BACKLOG_RATE = 50;
-    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart. */
-    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart")
+    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, filedrop. */
+    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,filedrop")
             .split(","));
     private static final int DELIVERY_MERCHANTS = 4;
     private static final int DELIVERY_CONCURRENCY = 16;
@@ -134,6 +134,41 @@ public final class Benchmark {
                     "<= 3 s", bridge.readyMillis <= 3000);
             bridge.close();
         }
+        if (PHASES.contains("filedrop")) {
+            fileDrop();
+        }
+    }
+
+    /** Figure 6: the file drop's own benchmark (FileDropBenchmark) in a JVM capped at 256 MB of heap. */
+    private void fileDrop() throws Exception {
+        int rows = Integer.getInteger("bench.fileRows", 1_000_000);
+        progress("file drop: " + rows + " rows, in a JVM with -Xmx256m (FileDropBenchmark)");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), FileDropBenchmark.class.getName(), String.valueOf(rows))
+                .redirectErrorStream(true).start();
+        String rate = "?";
+        String heap = "?";
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String text = out.readLine(); text != null; text = out.readLine()) {
+                if (text.startsWith("time:") || text.startsWith("max heap:") || text.startsWith("rows:") || text.startsWith("...")) {
+                    progress("file drop: " + text);
+                }
+                java.util.regex.Matcher time = java.util.regex.Pattern.compile("^time: .*, (\\d+) records/s").matcher(text);
+                if (time.find()) {
+                    rate = time.group(1) + " records/s";
+                }
+                java.util.regex.Matcher memory = java.util.regex.Pattern.compile(
+                        "^max heap: (\\d+) MB, largest heap left after a GC \\(live data\\): (\\d+) MB,.*: (\\d+) MB").matcher(text);
+                if (memory.find()) {
+                    heap = memory.group(2) + " MB live after GC (heap pools' peaks summed: " + memory.group(3) + " MB, cap "
+                            + memory.group(1) + " MB)";
+                }
+            }
+        }
+        int exit = process.waitFor();
+        row("6", String.format("file drop: a %,d-row CSV, records per second (from the drop to .done, deliveries paused)", rows),
+                rate + (exit == 0 ? "" : " (exit " + exit + ")"), "", null);
+        row("6", "file drop: peak heap", heap, "within -Xmx256m", exit == 0 && !"?".equals(heap));
     }
 
     /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */

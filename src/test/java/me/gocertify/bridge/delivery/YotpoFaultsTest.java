@@ -153,6 +153,31 @@ class YotpoFaultsTest {
     }
 
     @Test
+    void unknownLeftToAnOperatorIsReplayedWithoutASecondAward() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(aResponse().withStatus(200).withFixedDelay(3000));
+        yotpo.historyAvailable(false);
+        Properties settings = settings(yotpo.baseUrl());
+        settings.setProperty("yotpo.response-timeout-ms", "1000");
+        settings.setProperty("bridge.delivery.history-checks", "1");
+        start(settings);
+
+        accept("acme", "unk-1", "jane@example.com");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status("acme", "unk-1"))
+                .contains("\"status\":\"UNKNOWN\"").contains("history could not be read"));
+        assertThat(bridge.admin("GET", "/admin/dead-letters?merchant_id=acme").body())
+                .contains("\"verification_id\":\"unk-1\"").contains("\"status\":\"UNKNOWN\"");
+
+        // the operator replays once Yotpo can tell again: the history shows the award, nothing is re-sent
+        yotpo.historyAvailable(true);
+        assertThat(bridge.admin("POST", "/admin/merchants/acme/verifications/unk-1/replay").body())
+                .isEqualTo("{\"requeued\":1}");
+        awaitStatus("acme", "unk-1", "DELIVERED");
+        assertThat(status("acme", "unk-1")).contains("confirmed from Yotpo's customer history");
+        assertThat(yotpo.receivedFor("jane@example.com")).isEqualTo(1);
+    }
+
+    @Test
     void unauthorizedFailsAtOnceThenFixedCredentialsAndReplayDeliverOnce() {
         yotpo = new YotpoSimulator();
         yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).withHeader("x-api-key", equalTo("api-key-revoked-000000"))

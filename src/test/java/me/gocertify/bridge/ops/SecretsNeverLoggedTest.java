@@ -97,11 +97,16 @@ class SecretsNeverLoggedTest {
         }
     }
 
+    static final String HAWTIO_PASSWORD = "hawtio-pass-5f0c2a9e71";
+    static final String HAWTIO_BASIC = java.util.Base64.getEncoder().encodeToString(
+            ("admin:" + HAWTIO_PASSWORD).getBytes(StandardCharsets.UTF_8));
+
     @BeforeEach
     void traceEverything() {
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
         scanner = new SecretScanner(List.of(API_KEY, GUID, FAILING_API_KEY, FAILING_GUID, SECRET, SECRET.substring(6),
-                PREVIOUS, PREVIOUS.substring(6), BEARER, RunningBridge.ADMIN_TOKEN, RunningBridge.MASTER_KEY));
+                PREVIOUS, PREVIOUS.substring(6), BEARER, RunningBridge.ADMIN_TOKEN, RunningBridge.MASTER_KEY,
+                HAWTIO_PASSWORD, HAWTIO_BASIC));
         scanner.setContext(logging);
         scanner.start();
         for (Logger logger : logging.getLoggerList()) {
@@ -127,6 +132,8 @@ class SecretsNeverLoggedTest {
                         .withBody("{\"error\":\"bad credentials\",\"api_key\":\"" + FAILING_API_KEY + "\",\"guid\":\"" + FAILING_GUID + "\"}")));
         Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
         settings.setProperty("camel.main.tracing", "true");
+        settings.setProperty("bridge.hawtio.enabled", "true");
+        settings.setProperty("bridge.hawtio.password", HAWTIO_PASSWORD);
         bridge = RunningBridge.start(settings);
     }
 
@@ -171,6 +178,12 @@ class SecretsNeverLoggedTest {
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer " + BEARER + "-wrong")));
         answers.add(bridge.postWebhook("acme", "{\"verification_id\":".getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer " + SECRET)));
+        // Hawtio's login, with the right and a wrong password
+        answers.add(RunningBridge.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(bridge.hawtioUrl("/hawtio/jolokia/version"))).header("Authorization", "Basic " + HAWTIO_BASIC)));
+        answers.add(RunningBridge.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(bridge.hawtioUrl("/hawtio/jolokia/version"))).header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)))));
         HttpResponse<String> invalid = bridge.postSigned("acme", SECRET,
                 "{\"verification_id\":\"bad id\",\"campaign\":\"students\",\"email\":\"probe-value-never-echoed\"}");
         assertThat(invalid.statusCode()).isEqualTo(400);

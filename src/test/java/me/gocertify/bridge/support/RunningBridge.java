@@ -55,6 +55,9 @@ public final class RunningBridge implements AutoCloseable {
         p.setProperty("bridge.hawtio.enabled", "false");
         p.setProperty("bridge.hawtio.host", "127.0.0.1");
         p.setProperty("bridge.hawtio.port", String.valueOf(freePort()));
+        p.setProperty("bridge.inbox-dir", dataDir.resolve("inbox").toString());
+        p.setProperty("bridge.inbox.quiet-ms", "300");
+        p.setProperty("bridge.inbox.poll-ms", "100");
         return p;
     }
 
@@ -79,10 +82,15 @@ public final class RunningBridge implements AutoCloseable {
                 throw new IllegalStateException("Hawtio did not start", e);
             }
         }
-        return new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
+        RunningBridge bridge = new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
                 Integer.parseInt(settings.getProperty("camel.management.port")),
                 Integer.parseInt(settings.getProperty("bridge.hawtio.port", "8081")),
                 Path.of(settings.getProperty("bridge.data-dir")));
+        // ready as an operator sees it: every route runs (the inbox has been polled once) and the store answers
+        org.awaitility.Awaitility.await("bridge ready").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> bridge.get(bridge.managementUrl("/observe/health/ready")).statusCode() == 200);
+        return bridge;
     }
 
     public CamelContext camel() {
@@ -91,6 +99,11 @@ public final class RunningBridge implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The file-drop folder (by default inside the test's data folder). */
+    public Path inbox() {
+        return Path.of(camel().resolvePropertyPlaceholders("{{bridge.inbox-dir}}"));
     }
 
     public String url(String path) {

@@ -34,6 +34,7 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Action> received = new CopyOnWriteArrayList<>();
+    private volatile boolean historyAvailable = true;
     private final WireMockServer server;
 
     public YotpoSimulator() {
@@ -60,6 +61,11 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
     /** A more specific stub (by header, scenario state ...) for POST /api/v2/actions, still recorded. */
     public void answerActions(MappingBuilder request, ResponseDefinitionBuilder answer) {
         server.stubFor(request.willReturn(answer.withTransformers(getName())));
+    }
+
+    /** While false, the customer history answers 503, as a Yotpo that cannot tell. */
+    public void historyAvailable(boolean available) {
+        historyAvailable = available;
     }
 
     public List<Action> received() {
@@ -103,6 +109,9 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
                     body.path("customer_email").asText(), body.path("action_name").asText(), body.path("created_at").asText(),
                     System.nanoTime()));
             return event.getResponseDefinition();
+        }
+        if (!historyAvailable) {
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(503).build();
         }
         String email = request.queryParameter("customer_email").isPresent()
                 ? request.queryParameter("customer_email").firstValue() : "";

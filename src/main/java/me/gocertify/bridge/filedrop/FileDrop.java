@@ -1,0 +1,188 @@
+package me.gocertify.bridge.filedrop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Optional;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import me.gocertify.bridge.merchant.Merchant;
+import me.gocertify.bridge.merchant.MerchantForm;
+import me.gocertify.bridge.merchant.MerchantRegistry;
+import me.gocertify.bridge.store.StoreUnavailable;
+import me.gocertify.bridge.verification.Recorded;
+import me.gocertify.bridge.verification.VerificationEvent;
+import me.gocertify.bridge.verification.VerificationRules;
+import me.gocertify.bridge.web.ClientError;
+
+/**
+ * The file drop's decisions (contract 6), called step by step from routes/intake-files.camel.yaml:
+ * open a file, admit each record's merchant, apply the webhook's rules, count outcomes, and say
+ * whether the file moves to .done/ or .failed/.
+ */
+public final class FileDrop {
+
+    public static final String FILE = "droppedFile";
+    public static final String FOLDER = "fileDropFolder";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileDrop.class);
+
+    private final MerchantRegistry merchants;
+    private final VerificationRules rules;
+    private final FileDropProgress progress;
+    private final Clock clock;
+    private final long progressEvery;
+
+    public FileDrop(MerchantRegistry merchants, VerificationRules rules, FileDropProgress progress, Clock clock,
+            long progressEvery) {
+        this.merchants = merchants;
+        this.rules = rules;
+        this.progress = progress;
+        this.clock = clock;
+        this.progressEvery = progressEvery;
+    }
+
+    public DroppedFile open(@Header(Exchange.FILE_PATH) String path) {
+        DroppedFile file = new DroppedFile(Path.of(path));
+        progress.started(file.name());
+        LOG.info("File drop: reading {}", file.name());
+        return file;
+    }
+
+    /** The file's records, read lazily as the split asks for each, until the bridge stops. */
+    public Iterator<FileRecord> records(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) throws IOException {
+        return file.openRecords(() -> isRunning(exchange));
+    }
+
+    /** The record's merchant, which must exist and be enabled; there is no signature to check. */
+    public Merchant merchantOf(@Body FileRecord record, @ExchangeProperty(FILE) DroppedFile file) {
+        file.reading(record);
+        if (record.unreadable() != null) {
+            throw new RejectedRecord(record.unreadable());
+        }
+        JsonNode id = record.fields().get("merchant_id");
+        if (id == null || id.isNull() || id.isTextual() && id.textValue().isEmpty()) {
+            throw new RejectedRecord("merchant_id is required");
+        }
+        String merchantId = id.isTextual() ? id.textValue() : null;
+        if (merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
+            throw new RejectedRecord("merchant_id must be 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
+        }
+        Optional<Merchant> merchant = file.merchant(merchantId, merchants::find);
+        if (merchant.isEmpty()) {
+            throw new RejectedRecord("unknown merchant " + merchantId);
+        }
+        if (!merchant.get().enabled()) {
+            throw new RejectedRecord("merchant " + merchantId + " is disabled");
+        }
+        return merchant.get();
+    }
+
+    /** The webhook's own rules, applied to the record's fields. */
+    public VerificationEvent verificationOf(@Body FileRecord record, @ExchangeProperty("merchant") Merchant merchant,
+            Exchange exchange) {
+        VerificationEvent event;
+        try {
+            event = rules.fromObject(merchant.id(), record.fields(), clock.instant());
+        } catch (ClientError e) {
+            throw new RejectedRecord(String.valueOf(e.body().get("detail")));
+        }
+        // delivery reads the merchant from this header, as the webhook's path sets it
+        exchange.getMessage().setHeader("merchantId", merchant.id());
+        return event;
+    }
+
+    public void recorded(@Body Recorded recorded, @ExchangeProperty(FILE) DroppedFile file) {
+        file.recorded();
+        progress.recorded();
+        logProgress(file);
+    }
+
+    public void rejected(@ExchangeProperty(FILE) DroppedFile file,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) RejectedRecord reason) {
+        FileRecord record = file.current();
+        file.rejected(record.line(), record.verificationId(), reason.getMessage());
+        progress.rejected();
+        logProgress(file);
+    }
+
+    /** Publishes the report, if any, and names the folder the file moves to. */
+    public void finish(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) {
+        if (!isRunning(exchange)) {
+            // the records read so far are recorded; the rest are read on the next start, these as duplicates
+            file.discard();
+            throw new IllegalStateException("the bridge stopped while reading " + file.name());
+        }
+        String folder = file.close();
+        exchange.setProperty(FOLDER, folder);
+        progress.finished(folder.equals(DroppedFile.DONE));
+        String summary = String.format("%s: %d records, %d recorded, %d rejected in %.1f s (%.0f records/s)",
+                file.name(), file.recordCount(), file.recordedCount(), file.rejectedCount(), file.seconds(),
+                file.recordCount() / Math.max(file.seconds(), 0.001));
+        if (folder.equals(DroppedFile.DONE)) {
+            LOG.info("File drop: {} -> {}/", summary, folder);
+        } else {
+            LOG.warn("File drop: {} -> {}/, errors in {}", summary, folder, file.reportPath());
+        }
+    }
+
+    /**
+     * The file could not be finished (the store went away): the report says where it stopped, and
+     * the file goes to .failed/; dropping it again records the rest, the rest only once.
+     */
+    public void abandon(@ExchangeProperty(FILE) DroppedFile file, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+            Exchange exchange) {
+        if (!isRunning(exchange)) {
+            if (file != null) {
+                file.discard();
+            }
+            LOG.warn("File drop: the bridge is stopping; {} stays in the inbox and is read again on the next start",
+                    exchange.getMessage().getHeader(Exchange.FILE_NAME));
+            return;
+        }
+        exchange.setProperty(FOLDER, DroppedFile.FAILED);
+        if (file == null) {
+            LOG.error("File drop: could not open {}", exchange.getMessage().getHeader(Exchange.FILE_NAME), cause);
+            progress.finished(false);
+            return;
+        }
+        FileRecord record = file.current();
+        String why = storeFailure(cause) ? "the store was unavailable" : "an unexpected error stopped it";
+        long line = record == null ? 1 : record.line();
+        file.rejected(line, record == null ? null : record.verificationId(), "processing stopped here: " + why
+                + "; the records before it were recorded, drop the file again to finish it");
+        LOG.error("File drop: {} stopped at line {}: {}", file.name(), line, why, cause);
+        finish(file, exchange);
+    }
+
+    /** Whether the bridge still runs; while it stops, an unfinished file is left in the inbox. */
+    public boolean isRunning(Exchange exchange) {
+        return exchange.getContext().isStarted();
+    }
+
+    private static boolean storeFailure(Throwable cause) {
+        for (Throwable e = cause; e != null; e = e.getCause()) {
+            if (e instanceof StoreUnavailable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void logProgress(DroppedFile file) {
+        long count = file.recordCount();
+        if (count % progressEvery == 0) {
+            LOG.info("File drop: {}: {} records so far, {} rejected ({} records/s)", file.name(), count,
+                    file.rejectedCount(), Math.round(count / Math.max(file.seconds(), 0.001)));
+        }
+    }
+}
