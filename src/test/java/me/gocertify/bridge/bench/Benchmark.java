@@ -76,7 +76,8 @@ public final class Benchmark {
             benchmark.yotpo.close();
         }
         benchmark.line("");
-        benchmark.line(String.format("Benchmark took %.0f s.", (System.nanoTime() - began) / 1e9));
+        benchmark.line(String.format("Benchmark took %.0f s; load average at the end: %s.", (System.nanoTime() - began) / 1e9,
+                Files.readString(Path.of("/proc/loadavg")).trim()));
         Files.writeString(OUT.resolve("results.md"), String.join("\n", benchmark.report) + "\n");
         System.out.println("Written to " + OUT.resolve("results.md"));
         System.exit(0);
