@@ -85,7 +85,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 settings.integer("yotpo.breaker.half-open-calls"));
         BridgeMetrics metrics = new BridgeMetrics(meters, jdbc, clock,
                 Duration.ofSeconds(settings.integer("bridge.metrics.refresh-seconds")), breaker, camel);
-        MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher);
+        MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher, settings.integer("bridge.merchants.cache-ms"),
+                System::nanoTime);
         Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")),
                 settings.integer("bridge.delivery.history-checks"), metrics);
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
@@ -119,7 +120,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         MerchantRateLimiter rateLimiter = new MerchantRateLimiter(
                 1000 + settings.integer("bridge.delivery.rate-window-margin-ms"),
                 1000L * settings.integer("bridge.delivery.lease-seconds"), System::nanoTime);
-        registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size")));
+        // two rounds of the deliverers: enough to keep them busy, too few for a claim's lease to run out in a queue
+        registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
+                2 * settings.integer("bridge.delivery.concurrency")));
         registry.bind("yotpoCall", new YotpoCall(merchants));
         registry.bind("yotpoHistory", new YotpoHistory());
         registry.bind("yotpoBreaker", breaker);

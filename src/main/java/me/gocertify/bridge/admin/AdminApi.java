@@ -73,6 +73,6 @@ public final class AdminApi {
         if (merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
             throw ClientError.notFound("no such merchant");
         }
-        return merchants.find(merchantId).orElseThrow(() -> ClientError.notFound("no such merchant"));
+        return merchants.findCurrent(merchantId).orElseThrow(() -> ClientError.notFound("no such merchant"));
     }
 }

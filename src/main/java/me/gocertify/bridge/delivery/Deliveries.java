@@ -3,6 +3,9 @@ package me.gocertify.bridge.delivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -13,69 +16,112 @@ import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.yotpo.YotpoCall;
 
-/** Decides which verifications go out now: due, claimed in the ledger, and within the merchant's rate. */
+/**
+ * Decides which verifications go out now: due, claimed in the ledger, and within the merchant's
+ * rate. No more are claimed than the deliverers can take (a claim waiting in a queue would let its
+ * lease run out), and a merchant that had more due than it could take is looked at again as soon
+ * as a slot frees, so its back-log drains at its full rate.
+ */
 public final class Deliveries {
 
     private final Ledger ledger;
     private final MerchantRegistry merchants;
     private final MerchantRateLimiter rateLimiter;
     private final int batchSize;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<String> backlogged = ConcurrentHashMap.newKeySet();
 
-    public Deliveries(Ledger ledger, MerchantRegistry merchants, MerchantRateLimiter rateLimiter, int batchSize) {
+    /**
+     * @param batchSize at most this many claims per merchant in one pass
+     * @param maxInFlight at most this many claimed verifications not yet finished
+     */
+    public Deliveries(Ledger ledger, MerchantRegistry merchants, MerchantRateLimiter rateLimiter, int batchSize, int maxInFlight) {
         this.ledger = ledger;
         this.merchants = merchants;
         this.rateLimiter = rateLimiter;
         this.batchSize = batchSize;
+        this.maxInFlight = maxInFlight;
     }
 
     /** The just-accepted verification, claimed if the merchant's rate allows; otherwise the poller takes it. */
     public Delivery claimNow(@Header("merchantId") String merchantId, @Header("verificationId") String verificationId) {
         Merchant merchant = merchants.find(merchantId).filter(Merchant::enabled).orElse(null);
-        return merchant == null ? null : claim(merchant, verificationId);
+        if (merchant == null) {
+            return null;
+        }
+        MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchant.id(), merchant.rateLimitPerSecond());
+        if (permit == null) {
+            backlogged.add(merchantId);
+            return null;
+        }
+        return claimWith(permit, merchantId, verificationId).orElse(null);
     }
 
     /**
      * Settles interrupted attempts, then claims due verifications merchant by merchant, each up to
      * what its rate allows now, so one merchant's back-log never holds up another's.
      */
-    public List<Delivery> claimDue() {
+    public synchronized List<Delivery> claimDue() {
         ledger.expireLeases();
         List<Delivery> claimed = new ArrayList<>();
         for (String merchantId : ledger.merchantsWithDue()) {
-            Optional<Merchant> merchant = merchants.find(merchantId).filter(Merchant::enabled);
-            if (merchant.isEmpty()) {
-                continue; // a disabled merchant's verifications wait until it is enabled again
-            }
-            int limit = merchant.get().rateLimitPerSecond();
-            for (String verificationId : ledger.due(merchantId, Math.min(limit, batchSize))) {
-                MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
-                if (permit == null) {
-                    break;
-                }
-                claimWith(permit, merchantId, verificationId).ifPresent(claimed::add);
-            }
+            claimFor(merchantId, claimed);
         }
         return claimed;
     }
 
-    /** A rate permit, then the claim; null when either is refused. */
-    private Delivery claim(Merchant merchant, String verificationId) {
-        MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchant.id(), merchant.rateLimitPerSecond());
-        return permit == null ? null : claimWith(permit, merchant.id(), verificationId).orElse(null);
+    /** Claims more for the merchants whose last pass left some due, where a rate slot has freed since. */
+    public synchronized List<Delivery> claimFreed() {
+        List<Delivery> claimed = new ArrayList<>();
+        for (String merchantId : backlogged) {
+            claimFor(merchantId, claimed);
+        }
+        return claimed;
+    }
+
+    private void claimFor(String merchantId, List<Delivery> claimed) {
+        Optional<Merchant> merchant = merchants.find(merchantId).filter(Merchant::enabled);
+        if (merchant.isEmpty()) {
+            backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
+            return;
+        }
+        int limit = merchant.get().rateLimitPerSecond();
+        int wanted = Math.min(Math.min(batchSize, maxInFlight - inFlight.get()), rateLimiter.freeSlots(merchantId, limit));
+        if (wanted <= 0) {
+            backlogged.add(merchantId);
+            return;
+        }
+        List<String> due = ledger.due(merchantId, wanted);
+        if (due.size() < wanted) {
+            backlogged.remove(merchantId);
+        } else {
+            backlogged.add(merchantId);
+        }
+        for (String verificationId : due) {
+            MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
+            if (permit == null) {
+                backlogged.add(merchantId);
+                break;
+            }
+            claimWith(permit, merchantId, verificationId).ifPresent(claimed::add);
+        }
     }
 
     private Optional<Delivery> claimWith(MerchantRateLimiter.Permit permit, String merchantId, String verificationId) {
         Optional<Delivery> claimed = ledger.claim(merchantId, verificationId);
         if (claimed.isEmpty()) {
             permit.cancel();
+        } else {
+            inFlight.incrementAndGet();
         }
         return claimed.map(delivery -> delivery.withPermit(permit));
     }
 
     /** Whatever became of the attempt, its call is over. */
     public void finished(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
-        if (delivery != null) {
-            delivery.finished();
+        if (delivery != null && delivery.finished()) {
+            inFlight.decrementAndGet();
         }
     }
 }

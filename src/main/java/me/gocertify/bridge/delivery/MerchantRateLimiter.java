@@ -28,9 +28,14 @@ public final class MerchantRateLimiter {
             this.clock = clock;
         }
 
-        public void finished() {
+        /** The call is over: its slot runs out one window from now. False if it was already finished. */
+        public boolean finished() {
             synchronized (lock) {
+                if (slot[FINISHED] != IN_FLIGHT) {
+                    return false;
+                }
                 slot[FINISHED] = clock.getAsLong();
+                return true;
             }
         }
 
@@ -69,19 +74,13 @@ public final class MerchantRateLimiter {
 
     /** A permit for one call now, or null when the merchant is at its rate or paused. */
     public Permit tryAcquire(String merchantId, int limit) {
-        Instant paused = pausedUntil.get(merchantId);
-        if (paused != null) {
-            if (Instant.now().isBefore(paused)) {
-                return null;
-            }
-            pausedUntil.remove(merchantId, paused);
+        if (paused(merchantId)) {
+            return null;
         }
         List<long[]> taken = slots.computeIfAbsent(merchantId, id -> new ArrayList<>());
         synchronized (taken) {
             long now = nanoClock.getAsLong();
-            taken.removeIf(slot -> slot[FINISHED] == IN_FLIGHT
-                    ? now - slot[STARTED] >= abandonNanos
-                    : now - slot[FINISHED] >= windowNanos);
+            freeExpired(taken, now);
             if (taken.size() >= limit) {
                 return null;
             }
@@ -89,5 +88,37 @@ public final class MerchantRateLimiter {
             taken.add(slot);
             return new Permit(taken, slot, nanoClock);
         }
+    }
+
+    /** How many calls the merchant could make now, without taking any. */
+    public int freeSlots(String merchantId, int limit) {
+        if (paused(merchantId)) {
+            return 0;
+        }
+        List<long[]> taken = slots.get(merchantId);
+        if (taken == null) {
+            return limit;
+        }
+        synchronized (taken) {
+            freeExpired(taken, nanoClock.getAsLong());
+            return Math.max(0, limit - taken.size());
+        }
+    }
+
+    private boolean paused(String merchantId) {
+        Instant paused = pausedUntil.get(merchantId);
+        if (paused != null) {
+            if (Instant.now().isBefore(paused)) {
+                return true;
+            }
+            pausedUntil.remove(merchantId, paused);
+        }
+        return false;
+    }
+
+    private void freeExpired(List<long[]> taken, long now) {
+        taken.removeIf(slot -> slot[FINISHED] == IN_FLIGHT
+                ? now - slot[STARTED] >= abandonNanos
+                : now - slot[FINISHED] >= windowNanos);
     }
 }

@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import javax.sql.DataSource;
 
@@ -17,15 +20,36 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.web.Json;
 
-/** The merchants and their credentials, encrypted at rest with {@link CredentialCipher}. */
+/**
+ * The merchants and their credentials, encrypted at rest with {@link CredentialCipher}. Every webhook
+ * and every delivery needs its merchant, so a decrypted copy is kept for a short while: a change
+ * made through this instance shows at once, one made through another instance sharing the store
+ * within that while.
+ */
 public final class MerchantRegistry {
+
+    /** A merchant as read from the store, and when (System.nanoTime). */
+    private record Cached(Merchant merchant, long readAt) {
+    }
 
     private final DataSource dataSource;
     private final CredentialCipher cipher;
+    private final long cacheNanos;
+    private final LongSupplier nanoClock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped by every save, so a read that raced with one is not kept. */
+    private final AtomicLong saves = new AtomicLong();
 
     public MerchantRegistry(DataSource dataSource, CredentialCipher cipher) {
+        this(dataSource, cipher, 0, System::nanoTime);
+    }
+
+    /** @param cacheMillis how long a merchant read from the store is used before it is read again (0: always read) */
+    public MerchantRegistry(DataSource dataSource, CredentialCipher cipher, long cacheMillis, LongSupplier nanoClock) {
         this.dataSource = dataSource;
         this.cipher = cipher;
+        this.cacheNanos = cacheMillis * 1_000_000L;
+        this.nanoClock = nanoClock;
     }
 
     /** Creates or replaces a merchant. */
@@ -49,6 +73,9 @@ public final class MerchantRegistry {
             }
         } catch (SQLException e) {
             throw new StoreUnavailable("cannot save merchant " + id, e);
+        } finally {
+            saves.incrementAndGet();
+            cache.remove(id);
         }
         return merchant;
     }
@@ -69,7 +96,27 @@ public final class MerchantRegistry {
         return statement;
     }
 
+    /** The merchant, as read from the store at most the cache's while ago; empty when unknown. */
     public Optional<Merchant> find(String merchantId) {
+        Cached cached = cache.get(merchantId);
+        long now = nanoClock.getAsLong();
+        if (cached != null && now - cached.readAt() < cacheNanos) {
+            return Optional.of(cached.merchant());
+        }
+        long savesBefore = saves.get();
+        Optional<Merchant> merchant = findCurrent(merchantId);
+        // only known merchants are kept, so made-up ids cannot grow the cache
+        if (merchant.isPresent() && cacheNanos > 0) {
+            cache.put(merchantId, new Cached(merchant.get(), now));
+            if (saves.get() != savesBefore) {
+                cache.remove(merchantId);
+            }
+        }
+        return merchant;
+    }
+
+    /** The merchant as the store has it now; empty when unknown. */
+    public Optional<Merchant> findCurrent(String merchantId) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT yotpo_api_key, yotpo_guid, webhook_secret, webhook_auth,"
                         + " enabled, action_overrides, rate_limit_per_second, previous_webhook_secret FROM merchant WHERE merchant_id = ?")) {

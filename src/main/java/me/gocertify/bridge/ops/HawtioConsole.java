@@ -4,7 +4,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
@@ -34,6 +37,8 @@ public final class HawtioConsole extends ServiceSupport {
     private final String password;
     private Server server;
     private Path workDir;
+    private Thread starter;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     public HawtioConsole(String host, int port, String user, String password) {
         this.host = host;
@@ -42,8 +47,28 @@ public final class HawtioConsole extends ServiceSupport {
         this.password = password;
     }
 
+    /** Hawtio takes seconds to unpack and start: it starts beside the bridge, which is ready without waiting for it. */
     @Override
-    protected void doStart() throws Exception {
+    protected void doStart() {
+        starter = new Thread(() -> {
+            try {
+                startConsole();
+                started.complete(null);
+            } catch (Exception e) {
+                LOG.error("The Hawtio console did not start", e);
+                started.completeExceptionally(e);
+            }
+        }, "hawtio-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Waits until the console answers (or has failed to start). */
+    public void awaitStarted(Duration timeout) throws Exception {
+        started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void startConsole() throws Exception {
         hawtioSettings();
         workDir = Files.createTempDirectory("bridge-hawtio");
         Path war = workDir.resolve("hawtio.war");
@@ -76,6 +101,9 @@ public final class HawtioConsole extends ServiceSupport {
 
     @Override
     protected void doStop() throws Exception {
+        if (starter != null) {
+            starter.join(TimeUnit.SECONDS.toMillis(60));
+        }
         if (server != null) {
             server.stop();
             server = null;

@@ -2,6 +2,8 @@ package me.gocertify.bridge.ops;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Marker;
 
@@ -27,20 +29,28 @@ public final class LeakyLoggerFilter extends TurboFilter {
             // Hawtio's Jetty prints request headers (the Basic login) when debugging; Hawtio and Jolokia their requests
             "org.eclipse.jetty", "io.hawt", "org.jolokia"));
 
+    /** What each logger name seen so far is: asked on every log call, even for levels that are off. */
+    private final Map<String, Silence> byName = new ConcurrentHashMap<>();
+
+    private enum Silence { NEVER, ALWAYS, BELOW_INFO }
+
     /** Another logger name (or prefix) silenced at every level, from logback.xml. */
     public void addAlways(String name) {
         always.add(name);
+        byName.clear();
     }
 
     /** Another logger name (or prefix) silenced below INFO, from logback.xml. */
     public void addBelowInfo(String name) {
         belowInfo.add(name);
+        byName.clear();
     }
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        String name = logger.getName();
-        if (startsWithAny(name, always) || level != null && !level.isGreaterOrEqual(Level.INFO) && startsWithAny(name, belowInfo)) {
+        Silence silence = byName.computeIfAbsent(logger.getName(), name -> startsWithAny(name, always) ? Silence.ALWAYS
+                : startsWithAny(name, belowInfo) ? Silence.BELOW_INFO : Silence.NEVER);
+        if (silence == Silence.ALWAYS || silence == Silence.BELOW_INFO && level != null && !level.isGreaterOrEqual(Level.INFO)) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;

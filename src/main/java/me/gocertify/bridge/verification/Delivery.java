@@ -21,11 +21,9 @@ public record Delivery(
         return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts, checkFirst, permit);
     }
 
-    /** The call is over (answered, failed or not made): its rate slot starts to run out. */
-    public void finished() {
-        if (permit != null) {
-            permit.finished();
-        }
+    /** The call is over (answered, failed or not made): its rate slot starts to run out. False if it was already over. */
+    public boolean finished() {
+        return permit != null && permit.finished();
     }
 
     @Override

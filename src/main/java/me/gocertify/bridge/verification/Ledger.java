@@ -81,18 +81,32 @@ public final class Ledger {
                 Ledger::delivery, merchantId, verificationId).stream().findFirst();
     }
 
-    /** The merchants that have verifications due for an attempt. */
+    /**
+     * The merchants that have verifications due for an attempt. One index look-up per merchant and
+     * status, so a back-log of any size costs the same (a DISTINCT over the queue read all of it).
+     */
     public List<String> merchantsWithDue() {
-        return jdbc.query("SELECT DISTINCT merchant_id FROM verification WHERE status IN ('PENDING', 'UNKNOWN')"
-                        + " AND next_attempt_at <= ?",
-                row -> row.getString(1), clock.instant());
+        Instant now = clock.instant();
+        return jdbc.query("SELECT m.merchant_id FROM merchant m WHERE"
+                        + " EXISTS (SELECT 1 FROM verification v WHERE v.status = 'PENDING' AND v.merchant_id = m.merchant_id"
+                        + " AND v.next_attempt_at <= ?)"
+                        + " OR EXISTS (SELECT 1 FROM verification v WHERE v.status = 'UNKNOWN' AND v.merchant_id = m.merchant_id"
+                        + " AND v.next_attempt_at <= ?)",
+                row -> row.getString(1), now, now);
     }
 
     /** One merchant's verifications due for an attempt, oldest first; each still has to be claimed. */
     public List<String> due(String merchantId, int limit) {
-        return jdbc.query("SELECT verification_id FROM verification WHERE merchant_id = ? AND status IN ('PENDING', 'UNKNOWN')"
-                        + " AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
-                row -> row.getString(1), merchantId, clock.instant());
+        Instant now = clock.instant();
+        List<Map.Entry<Instant, String>> due = new java.util.ArrayList<>();
+        for (String status : new String[] {"PENDING", "UNKNOWN"}) {
+            // ordered as the index (status, merchant_id, next_attempt_at) is, so only the first rows are read
+            due.addAll(jdbc.query("SELECT next_attempt_at, verification_id FROM verification WHERE status = ? AND merchant_id = ?"
+                            + " AND next_attempt_at <= ? ORDER BY status, merchant_id, next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
+                    row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), row.getString("verification_id")), status, merchantId, now));
+        }
+        due.sort(Map.Entry.comparingByKey());
+        return due.stream().limit(limit).map(Map.Entry::getValue).toList();
     }
 
     /**

@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 import me.gocertify.bridge.Application;
+import me.gocertify.bridge.ops.HawtioConsole;
 
 /**
  * The bridge exactly as it runs in production (Camel Main, the routes/ and application.properties
@@ -70,6 +71,16 @@ public final class RunningBridge implements AutoCloseable {
             main.start();
         } catch (Exception e) {
             throw new IllegalStateException("the bridge did not start", e);
+        }
+        // Hawtio starts beside the bridge: the tests about it wait until it answers
+        HawtioConsole hawtio = main.getCamelContext().getRegistry().lookupByNameAndType("hawtioConsole", HawtioConsole.class);
+        if (hawtio != null) {
+            try {
+                hawtio.awaitStarted(Duration.ofSeconds(120));
+            } catch (Exception e) {
+                main.stop();
+                throw new IllegalStateException("Hawtio did not start", e);
+            }
         }
         RunningBridge bridge = new RunningBridge(main, Integer.parseInt(settings.getProperty("camel.server.port")),
                 Integer.parseInt(settings.getProperty("camel.management.port")),

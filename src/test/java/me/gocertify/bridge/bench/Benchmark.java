@@ -1,0 +1,502 @@
+package me.gocertify.bridge.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
+
+import io.vertx.core.buffer.Buffer;
+import me.gocertify.bridge.bench.LoadGenerator.Request;
+import me.gocertify.bridge.bench.LoadGenerator.Result;
+
+/**
+ * The bridge's benchmark (BENCHMARKS.md): runs the packaged jar as an operator would and measures,
+ * in one run, each figure next to the physical limit on the same machine. Not a test: nothing is
+ * asserted, every figure is printed with its goal. Run it with {@code mvn -B -Pbenchmark verify}.
+ */
+public final class Benchmark {
+
+    /** Every benchmark merchant authenticates with this bearer secret. */
+    private static final String SECRET = "bench-bearer-secret-0123456789";
+    private static final Path OUT = Path.of(System.getProperty("bench.dir", "target/benchmark"));
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
+    private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64").split(","))
+            .mapToInt(text -> Integer.parseInt(text.trim())).toArray();
+    private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
+    private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
+    private static final int BACKLOG_RATE = 50;
+    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, filedrop. */
+    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,filedrop")
+            .split(","));
+    private static final int DELIVERY_MERCHANTS = 4;
+    private static final int DELIVERY_CONCURRENCY = 16;
+
+    private final List<String> report = new ArrayList<>();
+    private final Path jar;
+    private final List<String> jvmArgs;
+    private final YotpoStandIn yotpo = new YotpoStandIn();
+    private BridgeJar bridge;
+
+    private Benchmark(Path jar, List<String> jvmArgs) {
+        this.jar = jar;
+        this.jvmArgs = jvmArgs;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
+        String extra = System.getProperty("bench.bridge.jvmArgs", "-Xmx256m").trim();
+        List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        long began = System.nanoTime();
+        Benchmark benchmark = new Benchmark(jar, jvmArgs);
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.yotpo.close();
+        }
+        benchmark.line("");
+        benchmark.line(String.format("Benchmark took %.0f s; load average at the end: %s.", (System.nanoTime() - began) / 1e9,
+                Files.readString(Path.of("/proc/loadavg")).trim()));
+        Files.writeString(OUT.resolve("results.md"), String.join("\n", benchmark.report) + "\n");
+        System.out.println("Written to " + OUT.resolve("results.md"));
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        clean(OUT.resolve("run"));
+        Files.createDirectories(OUT);
+        Path log = OUT.resolve("bridge.log");
+        Files.deleteIfExists(log);
+        line("# Benchmark results");
+        line("");
+        line(machine());
+        line("");
+        line("| # | figure | measured | goal |");
+        line("|---|---|---|---|");
+
+        bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
+        row("5", "start to ready (java -jar to /observe/health/ready 200), empty data folder",
+                String.format("%.2f s", bridge.readyMillis / 1000), "<= 3 s", bridge.readyMillis <= 3000);
+        register("accept", 5);
+        register("latency", 1000);
+        for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
+            register("thru-" + m, 1);
+        }
+        register("drain", 1);
+
+        bridge.resetPeakRss();
+        if (PHASES.contains("accept")) {
+            acceptThroughput();
+        }
+        double acceptRss = bridge.peakRssMb();
+        if (PHASES.contains("latency")) {
+            latencyToYotpo();
+        }
+        bridge.resetPeakRss();
+        if (PHASES.contains("delivery")) {
+            deliveryThroughput();
+        }
+        double deliveryRss = bridge.peakRssMb();
+        if (PHASES.contains("drain")) {
+            backlogDrain();
+        }
+        double rss = Math.max(acceptRss, deliveryRss);
+        row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery), JVM options: " + jvmArgs,
+                String.format("%.0f MB (%.0f / %.0f)", rss, acceptRss, deliveryRss), "<= 400 MB", rss <= 400);
+        bridge.close();
+
+        if (PHASES.contains("plain")) {
+            plainJarMemory(log);
+        }
+        if (PHASES.contains("restart")) {
+            bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
+            row("5", "start to ready again, on the data of this run", String.format("%.2f s", bridge.readyMillis / 1000),
+                    "<= 3 s", bridge.readyMillis <= 3000);
+            bridge.close();
+        }
+        if (PHASES.contains("filedrop")) {
+            fileDrop();
+        }
+    }
+
+    /** Figure 6: the file drop's own benchmark (FileDropBenchmark) in a JVM capped at 256 MB of heap. */
+    private void fileDrop() throws Exception {
+        int rows = Integer.getInteger("bench.fileRows", 1_000_000);
+        progress("file drop: " + rows + " rows, in a JVM with -Xmx256m (FileDropBenchmark)");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), FileDropBenchmark.class.getName(), String.valueOf(rows))
+                .redirectErrorStream(true).start();
+        String rate = "?";
+        String heap = "?";
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String text = out.readLine(); text != null; text = out.readLine()) {
+                if (text.startsWith("time:") || text.startsWith("max heap:") || text.startsWith("rows:") || text.startsWith("...")) {
+                    progress("file drop: " + text);
+                }
+                java.util.regex.Matcher time = java.util.regex.Pattern.compile("^time: .*, (\\d+) records/s").matcher(text);
+                if (time.find()) {
+                    rate = time.group(1) + " records/s";
+                }
+                java.util.regex.Matcher memory = java.util.regex.Pattern.compile(
+                        "^max heap: (\\d+) MB, largest heap left after a GC \\(live data\\): (\\d+) MB,.*: (\\d+) MB").matcher(text);
+                if (memory.find()) {
+                    heap = memory.group(2) + " MB live after GC (heap pools' peaks summed: " + memory.group(3) + " MB, cap "
+                            + memory.group(1) + " MB)";
+                }
+            }
+        }
+        int exit = process.waitFor();
+        row("6", String.format("file drop: a %,d-row CSV, records per second (from the drop to .done, deliveries paused)", rows),
+                rate + (exit == 0 ? "" : " (exit " + exit + ")"), "", null);
+        row("6", "file drop: peak heap", heap, "within -Xmx256m", exit == 0 && !"?".equals(heap));
+    }
+
+    /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */
+    private void plainJarMemory(Path log) throws Exception {
+        Path dir = OUT.resolve("run-plain");
+        clean(dir);
+        try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), List.of(), log)) {
+            plain.admin("PUT", "/admin/merchants/plain", String.format("{\"yotpo_api_key\":\"api-key-plain-0123456789\","
+                    + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("plain"), SECRET));
+            plain.resetPeakRss();
+            try (LoadGenerator load = new LoadGenerator(plain.port,
+                    Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+                Result result = load.closedLoop(webhooks("plain", "rss"), 32, Duration.ofSeconds(WARMUP), Duration.ofSeconds(SECONDS));
+                progress(String.format("plain java -jar, 32 connections: %.0f/s, peak RSS %.0f MB", result.rate(), plain.peakRssMb()));
+            }
+            row("5", String.format("resident memory, plain java -jar with no JVM options (heap sized from this machine's %s),"
+                    + " webhooks at 32 connections", maxHeapNote()), String.format("%.0f MB", plain.peakRssMb()), "<= 400 MB",
+                    plain.peakRssMb() <= 400);
+        }
+    }
+
+    private static String maxHeapNote() {
+        try {
+            long kb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+            return String.format("%.0f GB of memory: heap up to a quarter", kb / 1024.0 / 1024.0);
+        } catch (IOException e) {
+            return "memory";
+        }
+    }
+
+    /** Figure 1: webhooks accepted per second, next to a bare Vert.x server; then p99 at half the peak. */
+    private void acceptThroughput() throws Exception {
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json");
+        double peak = 0;
+        double[] bridgeRates = new double[CONCURRENCY.length];
+        try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
+            progress("accept: warming the bridge up");
+            load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            for (int i = 0; i < CONCURRENCY.length; i++) {
+                int c = CONCURRENCY[i];
+                Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
+                        Duration.ofSeconds(SECONDS));
+                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s", c, result.rate(), result.errors(),
+                        result.latencies().summary()));
+                bridgeRates[i] = result.rate();
+                peak = Math.max(peak, result.rate());
+                row("1", "webhooks accepted per second, bridge, " + c + " connections",
+                        String.format("%.0f/s, %d errors (%s)", result.rate(), result.errors(), result.latencies().summary()), "", null);
+            }
+        }
+        double barePeak = 0;
+        Process bare = startBareServer();
+        try (LoadGenerator load = new LoadGenerator(barePort, headers, 202)) {
+            load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            for (int i = 0; i < CONCURRENCY.length; i++) {
+                int c = CONCURRENCY[i];
+                Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
+                        Duration.ofSeconds(SECONDS));
+                progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s", c, result.rate(),
+                        result.errors(), result.latencies().summary()));
+                barePeak = Math.max(barePeak, result.rate());
+                row("1", "requests answered per second, bare Vert.x server, " + c + " connections",
+                        String.format("%.0f/s (bridge: %.0f%% of it)", result.rate(), 100 * bridgeRates[i] / result.rate()), "", null);
+            }
+        } finally {
+            bare.destroy();
+            bare.waitFor(10, TimeUnit.SECONDS);
+        }
+        row("1", "bridge's peak accept rate / bare server's peak", String.format("%.0f/s / %.0f/s = %.0f%%", peak, barePeak,
+                100 * peak / barePeak), ">= 25%, no errors", peak / barePeak >= 0.25);
+
+        double half = Math.max(1, Math.round(peak / 2));
+        try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
+            Result result = load.openLoop(webhooks("accept", "half"), half, 256, Duration.ofSeconds(WARMUP),
+                    Duration.ofSeconds(Math.max(SECONDS, 15)));
+            progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s", half, result.ok(), result.errors(),
+                    result.latencies().summary()));
+            double p99 = result.latencies().percentileMillis(99);
+            row("1", String.format("webhook latency at half the peak (%.0f/s, open loop), p50 / p99", half),
+                    String.format("%.1f ms / %.1f ms, %d errors", result.latencies().percentileMillis(50), p99, result.errors()),
+                    "p99 <= 20 ms", p99 <= 20 && result.errors() == 0);
+        }
+    }
+
+    private int barePort;
+
+    private Process startBareServer() throws Exception {
+        barePort = freePort();
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), BareServer.class.getName(), String.valueOf(barePort))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(OUT.resolve("bare.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket("127.0.0.1", barePort)) {
+                return process;
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("the bare server did not start");
+    }
+
+    /** Figure 3: from the webhook's request to Yotpo's receiving the call, at 100 verifications a second. */
+    private void latencyToYotpo() throws Exception {
+        int rate = 100;
+        int warmupCount = WARMUP * rate;
+        int total = (WARMUP + Math.max(SECONDS, 20)) * rate;
+        long[] sent = new long[total + rate];
+        yotpo.expectProbes(sent.length);
+        LongFunction<Request> probes = seq -> {
+            sent[(int) seq] = System.nanoTime();
+            return webhook("latency", "probe-" + seq, "probe" + seq);
+        };
+        Result accepted;
+        try (LoadGenerator load = new LoadGenerator(bridge.port,
+                Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+            accepted = load.openLoop(probes, rate, 32, Duration.ofSeconds(WARMUP), Duration.ofSeconds(Math.max(SECONDS, 20)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Latencies latencies = new Latencies();
+        int missing = 0;
+        int sentCount = (int) (accepted.ok() + accepted.errors()) + warmupCount;
+        for (int n = warmupCount; n < Math.min(sentCount, sent.length); n++) {
+            while (yotpo.probeArrival(n) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (yotpo.probeArrival(n) == 0) {
+                missing++;
+            } else {
+                latencies.add(yotpo.probeArrival(n) - sent[n]);
+            }
+        }
+        progress(String.format("webhook to Yotpo at %d/s: %d calls, %d missing, %s", rate, latencies.count(), missing,
+                latencies.summary()));
+        double p99 = latencies.percentileMillis(99);
+        row("3", "webhook to Yotpo's call, healthy, 100 verifications/s, p50 / p99",
+                String.format("%.1f ms / %.1f ms (%d calls, %d missing)", latencies.percentileMillis(50), p99, latencies.count(), missing),
+                "p99 <= 50 ms", p99 <= 50 && missing == 0);
+    }
+
+    /** Figure 2: awards per second to a zero-latency Yotpo with rate limits high, next to a plain HttpClient loop. */
+    private void deliveryThroughput() throws Exception {
+        int perMerchant = DELIVERIES / DELIVERY_MERCHANTS;
+        progress("delivery: recording " + DELIVERIES + " verifications while their merchants are limited to 1/s");
+        try (LoadGenerator load = new LoadGenerator(bridge.port,
+                Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+            Result loaded = load.closedLoop(seq -> webhook("thru-" + (seq % DELIVERY_MERCHANTS + 1), "t-" + seq, "thru" + seq),
+                    16, DELIVERIES);
+            progress("delivery: " + loaded.ok() + " recorded");
+        }
+        int before = 0;
+        for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
+            before += yotpo.count(guid("thru-" + m));
+        }
+        long released = System.nanoTime();
+        for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
+            register("thru-" + m, 1000);
+        }
+        int expected = DELIVERIES - before;
+        long deadline = released + TimeUnit.SECONDS.toNanos(180);
+        int arrived = 0;
+        while (System.nanoTime() < deadline) {
+            arrived = -before;
+            for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
+                arrived += yotpo.count(guid("thru-" + m));
+            }
+            if (arrived >= expected) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        long last = 0;
+        for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
+            long[] times = yotpo.arrivals(guid("thru-" + m));
+            last = Math.max(last, times[times.length - 1]);
+        }
+        double bridgeRate = arrived / ((last - released) / 1e9);
+        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s", arrived, (last - released) / 1e9, bridgeRate));
+
+        double plainRate = plainLoop(DELIVERIES);
+        progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", DELIVERY_CONCURRENCY, plainRate));
+        row("2", String.format("awards per second to a zero-latency Yotpo, %d pending over %d merchants at 1000/s each",
+                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered)", bridgeRate, arrived, expected), "", null);
+        row("2", "plain java.net.http.HttpClient loop, same payloads, " + DELIVERY_CONCURRENCY + " threads",
+                String.format("%.0f/s; bridge: %.0f%% of it", plainRate, 100 * bridgeRate / plainRate), ">= 50%",
+                bridgeRate / plainRate >= 0.5 && arrived == expected);
+    }
+
+    private double plainLoop(int count) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create(yotpo.baseUrl() + "/api/v2/actions");
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(DELIVERY_CONCURRENCY);
+        try {
+            for (int round = 0; round < 2; round++) {
+                int total = round == 0 ? Math.min(2000, count) : count;
+                next.set(0);
+                long start = System.nanoTime();
+                List<Future<?>> workers = new ArrayList<>();
+                for (int t = 0; t < DELIVERY_CONCURRENCY; t++) {
+                    workers.add(threads.submit(() -> {
+                        for (int n = next.getAndIncrement(); n < total; n = next.getAndIncrement()) {
+                            String body = "{\"type\":\"CustomAction\",\"action_name\":\"gocertify-students\",\"customer_email\":\"plain"
+                                    + n + "@bench.example\",\"created_at\":\"2026-11-25T10:15:30Z\"}";
+                            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
+                                    .header("x-guid", "plain-guid").header("x-api-key", "plain-api-key")
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                            if (response.statusCode() != 200) {
+                                throw new IllegalStateException("stand-in answered " + response.statusCode());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> worker : workers) {
+                    worker.get();
+                }
+                if (round == 1) {
+                    return total / ((System.nanoTime() - start) / 1e9);
+                }
+            }
+            throw new IllegalStateException("unreachable");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Figure 4: a back-log of one merchant limited to 50/s drains at that rate and never above it. */
+    private void backlogDrain() throws Exception {
+        progress("drain: recording " + BACKLOG + " verifications while the merchant is limited to 1/s");
+        try (LoadGenerator load = new LoadGenerator(bridge.port,
+                Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+            Result loaded = load.closedLoop(seq -> webhook("drain", "d-" + seq, "drain" + seq), 16, BACKLOG);
+            progress("drain: " + loaded.ok() + " recorded");
+        }
+        String guid = guid("drain");
+        int before = yotpo.count(guid);
+        long released = System.nanoTime();
+        register("drain", BACKLOG_RATE);
+        int expected = BACKLOG - before;
+        long deadline = released + TimeUnit.SECONDS.toNanos(expected / BACKLOG_RATE * 2L + 30);
+        while (yotpo.count(guid) < BACKLOG && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long[] all = yotpo.arrivals(guid);
+        long[] times = Arrays.copyOfRange(all, before, all.length);
+        int busiest = 0;
+        for (int i = 0, j = 0; i < times.length; i++) {
+            while (j < times.length && times[j] - times[i] < 1_000_000_000L) {
+                j++;
+            }
+            busiest = Math.max(busiest, j - i);
+        }
+        double seconds = (times[times.length - 1] - released) / 1e9;
+        double rate = times.length / seconds;
+        progress(String.format("drain: %d of %d in %.1f s = %.1f/s; busiest 1 s window: %d calls", times.length, expected,
+                seconds, rate, busiest));
+        row("4", String.format("back-log of %d for one merchant limited to %d/s: drain rate (from the rate change to the last call)",
+                expected, BACKLOG_RATE), String.format("%.1f/s = %.1f%% of the limit (%d of %d delivered)", rate,
+                100 * rate / BACKLOG_RATE, times.length, expected), ">= 95%", rate >= 0.95 * BACKLOG_RATE && times.length == expected);
+        row("4", "most calls Yotpo saw in any 1 s window (sliding, at the stand-in)", String.valueOf(busiest),
+                "<= " + BACKLOG_RATE, busiest <= BACKLOG_RATE);
+    }
+
+    private void register(String merchant, int ratePerSecond) {
+        bridge.admin("PUT", "/admin/merchants/" + merchant, String.format("{\"yotpo_api_key\":\"api-key-%s-0123456789\","
+                + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\",\"rate_limit_per_second\":%d}",
+                merchant, guid(merchant), SECRET, ratePerSecond));
+    }
+
+    private static String guid(String merchant) {
+        return "guid-" + merchant;
+    }
+
+    private static LongFunction<Request> webhooks(String merchant, String run) {
+        return seq -> webhook(merchant, run + "-" + seq, "shopper-" + run + "-" + seq);
+    }
+
+    private static Request webhook(String merchant, String verificationId, String emailLocal) {
+        return new Request("/api/v1/merchants/" + merchant + "/verifications", Buffer.buffer(("{\"verification_id\":\""
+                + verificationId + "\",\"campaign\":\"students\",\"email\":\"" + emailLocal + "@bench.example\"}")
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MB").findFirst().orElse("unknown");
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        return String.format("%s; %d CPUs (%s), %s memory, Java %s; load average at start: %s",
+                ZonedDateTime.now().withNano(0), Runtime.getRuntime().availableProcessors(), cpu, memory,
+                System.getProperty("java.version"), load);
+    }
+
+    private void row(String figure, String what, String measured, String goal, Boolean met) {
+        String verdict = met == null ? goal : goal + (met ? " (met)" : " (NOT MET)");
+        line(String.format("| %s | %s | %s | %s |", figure, what, measured, verdict));
+    }
+
+    private void line(String text) {
+        report.add(text);
+        System.out.println(text);
+    }
+
+    private static void progress(String text) {
+        System.out.println("  ... " + text);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void clean(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}

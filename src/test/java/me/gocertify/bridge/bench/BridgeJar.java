@@ -1,0 +1,158 @@
+package me.gocertify.bridge.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bridge as an operator runs it: {@code java -jar gocertify-yotpo-bridge.jar} in a folder of its
+ * own (its data/ there), configured by environment variables, on loopback ports. Times its start
+ * to ready and samples its resident memory.
+ */
+final class BridgeJar implements AutoCloseable {
+
+    static final String ADMIN_TOKEN = "bench-admin-token-5d1c8e0f7a";
+    static final String MASTER_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    final int port;
+    final int managementPort;
+    final double readyMillis;
+    private final AtomicLong peakRssKb = new AtomicLong();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rss-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private BridgeJar(Process process, int port, int managementPort, double readyMillis) {
+        this.process = process;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.readyMillis = readyMillis;
+        sampler.scheduleAtFixedRate(() -> peakRssKb.accumulateAndGet(rssKb(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Launches the jar in {@code workDir} and waits for /observe/health/ready to answer 200. */
+    static BridgeJar start(Path jar, Path workDir, String yotpoBaseUrl, List<String> jvmArgs, Path log) throws Exception {
+        Files.createDirectories(workDir);
+        int port = Benchmark.freePort();
+        int managementPort = Benchmark.freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        // every listener on loopback only
+        command.add("-Dcamel.server.host=127.0.0.1");
+        command.add("-Dcamel.management.host=127.0.0.1");
+        command.add("-Dbridge.hawtio.host=127.0.0.1");
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("BRIDGE_HTTP_PORT", String.valueOf(port));
+        env.put("BRIDGE_MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("BRIDGE_HAWTIO_PORT", String.valueOf(Benchmark.freePort()));
+        env.put("BRIDGE_MASTER_KEY", MASTER_KEY);
+        env.put("BRIDGE_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("HAWTIO_PASSWORD", "bench-hawtio-password");
+        env.put("YOTPO_BASE_URL", yotpoBaseUrl);
+        env.put("BRIDGE_INBOX_DIR", workDir.resolve("inbox").toString());
+        long launched = System.nanoTime();
+        Process process = builder.start();
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
+        long deadline = launched + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the bridge exited during start; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the bridge was not ready within 120 s; see " + log);
+            }
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(10);
+        }
+        return new BridgeJar(process, port, managementPort, (System.nanoTime() - launched) / 1e6);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory now, from /proc/{pid}/status (VmRSS), in KiB; 0 if unreadable. */
+    long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or no /proc here
+        }
+        return 0;
+    }
+
+    /** The largest resident memory sampled (every 200 ms) since the last reset, in MiB. */
+    double peakRssMb() {
+        return peakRssKb.get() / 1024.0;
+    }
+
+    void resetPeakRss() {
+        peakRssKb.set(rssKb());
+    }
+
+    /** An admin API call; fails the benchmark on anything but 2xx. */
+    String admin(String method, String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM, the graceful shutdown; then waits for the exit. */
+    @Override
+    public void close() throws InterruptedException {
+        sampler.shutdownNow();
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
