@@ -116,9 +116,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         camel.addStartupListener(new HttpErrorPages());
         registry.bind("admin", new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger));
-        MerchantRateLimiter rateLimiter = new MerchantRateLimiter(
-                1000 + settings.integer("bridge.delivery.rate-window-margin-ms"),
-                1000L * settings.integer("bridge.delivery.lease-seconds"), System::nanoTime);
+        MerchantRateLimiter rateLimiter = new MerchantRateLimiter(jdbc,
+                Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms")),
+                Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")));
         registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size")));
         registry.bind("yotpoCall", new YotpoCall(merchants));
         registry.bind("yotpoHistory", new YotpoHistory());

@@ -47,12 +47,21 @@ public final class Deliveries {
                 continue; // a disabled merchant's verifications wait until it is enabled again
             }
             int limit = merchant.get().rateLimitPerSecond();
-            for (String verificationId : ledger.due(merchantId, Math.min(limit, batchSize))) {
+            List<MerchantRateLimiter.Permit> permits = new ArrayList<>();
+            for (int i = 0; i < Math.min(limit, batchSize); i++) {
                 MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
                 if (permit == null) {
                     break;
                 }
-                claimWith(permit, merchantId, verificationId).ifPresent(claimed::add);
+                permits.add(permit);
+            }
+            List<Delivery> due = permits.isEmpty() ? List.of() : ledger.claimDue(merchantId, permits.size());
+            for (int i = 0; i < permits.size(); i++) {
+                if (i < due.size()) {
+                    claimed.add(due.get(i).withPermit(permits.get(i)));
+                } else {
+                    permits.get(i).cancel(); // another instance took those verifications meanwhile
+                }
             }
         }
         return claimed;

@@ -1,93 +1,138 @@
 package me.gocertify.bridge.delivery;
 
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.store.StoreUnavailable;
 
 /**
- * At most {@code limit} calls per merchant in any window of one second, as Yotpo sees them. A call
- * holds its slot from the moment it is permitted until one window after its answer came back:
- * the request reached Yotpo somewhere in between, so the next call through that slot arrives at
- * least a window later, whatever the network and the JVM did meanwhile. A refusal never waits:
- * the verification stays due for a later pass, so no thread is parked.
+ * At most {@code limit} calls per merchant in any window of one second, as Yotpo sees them, for
+ * every instance of the bridge together. A merchant has {@code limit} slot rows in the store
+ * (table rate_slot). A call takes a free slot (one whose busy_until has passed) and holds it from
+ * the moment it is permitted until one window after its answer came back: taking it sets
+ * busy_until a lease ahead, the answer sets it to the database's now plus the window. The request
+ * reached Yotpo somewhere in between, so the next call through that slot, which can only be
+ * permitted once the database's clock has passed busy_until, arrives at least a window later,
+ * whatever the network, the JVMs and their clocks did meanwhile. All times are the database's
+ * (CURRENT_TIMESTAMP), so instances with skewed clocks still agree. A slot taken by an instance
+ * that then died frees itself when its lease ends. A refusal never waits: the verification stays
+ * due for a later pass, so no thread is parked.
+ *
+ * <p>After a 429 the whole merchant pauses (merchant.paused_until), for every instance too.
  */
 public final class MerchantRateLimiter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MerchantRateLimiter.class);
+
     /** One permitted call; {@link #finished()} when its answer (or failure) is in. */
     public static final class Permit {
-        private final Object lock;
-        private final long[] slot;
-        private final LongSupplier clock;
+        private final MerchantRateLimiter limiter;
+        private final String merchantId;
+        private final int slot;
+        private final String holder;
 
-        private Permit(Object lock, long[] slot, LongSupplier clock) {
-            this.lock = lock;
+        private Permit(MerchantRateLimiter limiter, String merchantId, int slot, String holder) {
+            this.limiter = limiter;
+            this.merchantId = merchantId;
             this.slot = slot;
-            this.clock = clock;
+            this.holder = holder;
         }
 
+        /** The call is over: its slot is free again one window from now. */
         public void finished() {
-            synchronized (lock) {
-                slot[FINISHED] = clock.getAsLong();
-            }
+            limiter.release(this, limiter.window);
         }
 
         /** No call was made under this permit after all: its slot is free at once. */
         public void cancel() {
-            synchronized (lock) {
-                ((List<?>) lock).remove(slot);
-            }
+            limiter.release(this, Duration.ZERO);
+        }
+
+        @Override
+        public String toString() {
+            return "Permit[" + merchantId + " slot " + slot + "]";
         }
     }
 
-    private static final int STARTED = 0;
-    private static final int FINISHED = 1;
-    private static final long IN_FLIGHT = Long.MAX_VALUE;
-
-    private final Map<String, List<long[]>> slots = new ConcurrentHashMap<>();
-    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
-    private final long windowNanos;
-    private final long abandonNanos;
-    private final LongSupplier nanoClock;
+    private final Jdbc jdbc;
+    private final Duration window;
+    private final String takeSlot;
 
     /**
-     * @param windowMillis the window, one second plus any margin
-     * @param abandonMillis after this, a permit never finished (a lost exchange) frees its slot
+     * @param window the window, one second plus any margin
+     * @param abandonAfter after this, a permit never finished (its instance died, an exchange was lost) frees its slot
      */
-    public MerchantRateLimiter(long windowMillis, long abandonMillis, LongSupplier nanoClock) {
-        this.windowNanos = windowMillis * 1_000_000L;
-        this.abandonNanos = abandonMillis * 1_000_000L;
-        this.nanoClock = nanoClock;
+    public MerchantRateLimiter(Jdbc jdbc, Duration window, Duration abandonAfter) {
+        this.jdbc = jdbc;
+        this.window = window;
+        this.takeSlot = "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(abandonAfter) + ", holder = ?"
+                + " WHERE merchant_id = ? AND slot_no = ? AND busy_until <= CURRENT_TIMESTAMP";
     }
 
-    /** After Yotpo's 429: no call for this merchant until the given time. */
-    public void pauseUntil(String merchantId, Instant until) {
-        pausedUntil.merge(merchantId, until, (a, b) -> a.isAfter(b) ? a : b);
+    /** After Yotpo's 429: no call for this merchant, from any instance, for the given time. */
+    public void pauseFor(String merchantId, Duration pause) {
+        String until = Jdbc.nowPlus(pause.isNegative() ? Duration.ZERO : pause);
+        jdbc.update("UPDATE merchant SET paused_until = " + until + " WHERE merchant_id = ?"
+                + " AND (paused_until IS NULL OR paused_until < " + until + ")", merchantId);
     }
 
     /** A permit for one call now, or null when the merchant is at its rate or paused. */
     public Permit tryAcquire(String merchantId, int limit) {
-        Instant paused = pausedUntil.get(merchantId);
-        if (paused != null) {
-            if (Instant.now().isBefore(paused)) {
-                return null;
-            }
-            pausedUntil.remove(merchantId, paused);
+        Optional<Permit> permit = take(merchantId, limit);
+        if (permit.isEmpty() && addMissingSlots(merchantId, limit)) {
+            permit = take(merchantId, limit);
         }
-        List<long[]> taken = slots.computeIfAbsent(merchantId, id -> new ArrayList<>());
-        synchronized (taken) {
-            long now = nanoClock.getAsLong();
-            taken.removeIf(slot -> slot[FINISHED] == IN_FLIGHT
-                    ? now - slot[STARTED] >= abandonNanos
-                    : now - slot[FINISHED] >= windowNanos);
-            if (taken.size() >= limit) {
-                return null;
+        return permit.orElse(null);
+    }
+
+    private Optional<Permit> take(String merchantId, int limit) {
+        String holder = UUID.randomUUID().toString();
+        return jdbc.inTransaction(c -> {
+            // slots at or above the limit (it was lowered) must all run out before a lower one is used
+            List<Integer> free = Jdbc.query(c, "SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
+                    + " AND busy_until <= CURRENT_TIMESTAMP"
+                    + " AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ? AND m.paused_until > CURRENT_TIMESTAMP)"
+                    + " AND NOT EXISTS (SELECT 1 FROM rate_slot r WHERE r.merchant_id = ? AND r.slot_no >= ?"
+                    + " AND r.busy_until > CURRENT_TIMESTAMP)"
+                    + " ORDER BY slot_no FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    row -> row.getInt(1), merchantId, limit, merchantId, merchantId, limit);
+            if (free.isEmpty() || Jdbc.update(c, takeSlot, holder, merchantId, free.get(0)) == 0) {
+                return Optional.<Permit>empty();
             }
-            long[] slot = {now, IN_FLIGHT};
-            taken.add(slot);
-            return new Permit(taken, slot, nanoClock);
+            return Optional.of(new Permit(this, merchantId, free.get(0), holder));
+        });
+    }
+
+    /** A merchant's slots are made when first needed and when its limit is raised; true when any was added. */
+    private boolean addMissingSlots(String merchantId, int limit) {
+        List<Integer> present = jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?",
+                row -> row.getInt(1), merchantId, limit);
+        if (present.size() >= limit) {
+            return false;
+        }
+        boolean added = false;
+        for (int slot = 0; slot < limit; slot++) {
+            if (!present.contains(slot)) {
+                added |= jdbc.insertUnlessPresent("INSERT INTO rate_slot (merchant_id, slot_no, busy_until)"
+                        + " VALUES (?, ?, CURRENT_TIMESTAMP)", merchantId, slot);
+            }
+        }
+        return added;
+    }
+
+    private void release(Permit permit, Duration after) {
+        try {
+            jdbc.update("UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(after) + ", holder = NULL"
+                    + " WHERE merchant_id = ? AND slot_no = ? AND holder = ?", permit.merchantId, permit.slot, permit.holder);
+        } catch (StoreUnavailable e) {
+            // the slot stays taken until its lease ends: slower, never faster than the rate
+            LOG.warn("{} could not be released ({}); it frees itself at its lease's end", permit, e.getMessage());
         }
     }
 }
