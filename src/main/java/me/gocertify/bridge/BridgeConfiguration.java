@@ -24,6 +24,7 @@ import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
 import me.gocertify.bridge.filedrop.FileDrop;
 import me.gocertify.bridge.filedrop.FileDropProgress;
+import me.gocertify.bridge.filedrop.InboxClaims;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
@@ -131,6 +132,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("fileDropProgress", fileDropProgress);
         registry.bind("fileDrop", new FileDrop(merchants, rules, fileDropProgress, clock,
                 settings.integer("bridge.inbox.progress-every")));
+        InboxClaims inboxClaims = new InboxClaims(jdbc, camel, Duration.ofSeconds(settings.integer("bridge.inbox.claim-lease-seconds")));
+        registry.bind("inboxClaims", inboxClaims);
+        camel.addService(inboxClaims);
 
         if (settings.bool("bridge.hawtio.enabled")) {
             String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),

@@ -81,6 +81,13 @@ public final class Deliveries {
         return claimed.map(delivery -> delivery.withPermit(permit));
     }
 
+    /** Before any call: the attempt must still hold its claim (see Ledger.holdClaim), or it ends here. */
+    public void holdClaim(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+        if (!ledger.holdClaim(delivery)) {
+            throw new ClaimLost(delivery);
+        }
+    }
+
     /** Whatever became of the attempt, its call is over. */
     public void finished(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
         if (delivery != null) {

@@ -1,9 +1,16 @@
 package me.gocertify.bridge.delivery;
 
+import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +69,8 @@ public final class MerchantRateLimiter {
 
     private final Jdbc jdbc;
     private final Duration window;
+    /** How many slots each merchant is known to have in the store, so a refusal costs one read. */
+    private final Map<String, Integer> slotsKnown = new ConcurrentHashMap<>();
     private final String takeSlot;
 
     /**
@@ -71,8 +80,13 @@ public final class MerchantRateLimiter {
     public MerchantRateLimiter(Jdbc jdbc, Duration window, Duration abandonAfter) {
         this.jdbc = jdbc;
         this.window = window;
+        // one conditional UPDATE takes a slot: of two instances after the same slot, one wins
         this.takeSlot = "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(abandonAfter) + ", holder = ?"
-                + " WHERE merchant_id = ? AND slot_no = ? AND busy_until <= CURRENT_TIMESTAMP";
+                + " WHERE merchant_id = ? AND slot_no = ? AND busy_until <= CURRENT_TIMESTAMP"
+                + " AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ? AND m.paused_until > CURRENT_TIMESTAMP)"
+                // slots at or above the limit (it was lowered) must all run out before a lower one is used
+                + " AND NOT EXISTS (SELECT 1 FROM rate_slot r WHERE r.merchant_id = ? AND r.slot_no >= ?"
+                + " AND r.busy_until > CURRENT_TIMESTAMP)";
     }
 
     /** After Yotpo's 429: no call for this merchant, from any instance, for the given time. */
@@ -92,38 +106,50 @@ public final class MerchantRateLimiter {
     }
 
     private Optional<Permit> take(String merchantId, int limit) {
+        // a plain read first: a refusal (the usual answer under load) writes nothing
+        List<Integer> free = new ArrayList<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
+                + " AND busy_until <= CURRENT_TIMESTAMP ORDER BY busy_until FETCH FIRST 4 ROWS ONLY",
+                row -> row.getInt(1), merchantId, limit));
+        // instances asking at once mostly try different slots
+        Collections.shuffle(free);
         String holder = UUID.randomUUID().toString();
-        return jdbc.inTransaction(c -> {
-            // slots at or above the limit (it was lowered) must all run out before a lower one is used
-            List<Integer> free = Jdbc.query(c, "SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
-                    + " AND busy_until <= CURRENT_TIMESTAMP"
-                    + " AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ? AND m.paused_until > CURRENT_TIMESTAMP)"
-                    + " AND NOT EXISTS (SELECT 1 FROM rate_slot r WHERE r.merchant_id = ? AND r.slot_no >= ?"
-                    + " AND r.busy_until > CURRENT_TIMESTAMP)"
-                    + " ORDER BY slot_no FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED",
-                    row -> row.getInt(1), merchantId, limit, merchantId, merchantId, limit);
-            if (free.isEmpty() || Jdbc.update(c, takeSlot, holder, merchantId, free.get(0)) == 0) {
-                return Optional.<Permit>empty();
+        for (int slot : free) {
+            if (jdbc.update(takeSlot, holder, merchantId, slot, merchantId, merchantId, limit) == 1) {
+                return Optional.of(new Permit(this, merchantId, slot, holder));
             }
-            return Optional.of(new Permit(this, merchantId, free.get(0), holder));
-        });
+        }
+        return Optional.empty();
     }
 
-    /** A merchant's slots are made when first needed and when its limit is raised; true when any was added. */
+    /** A merchant's slots are made when first needed and when its limit is raised; true when any may have been added. */
     private boolean addMissingSlots(String merchantId, int limit) {
-        List<Integer> present = jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?",
-                row -> row.getInt(1), merchantId, limit);
-        if (present.size() >= limit) {
+        if (slotsKnown.getOrDefault(merchantId, 0) >= limit) {
             return false;
         }
-        boolean added = false;
-        for (int slot = 0; slot < limit; slot++) {
-            if (!present.contains(slot)) {
-                added |= jdbc.insertUnlessPresent("INSERT INTO rate_slot (merchant_id, slot_no, busy_until)"
-                        + " VALUES (?, ?, CURRENT_TIMESTAMP)", merchantId, slot);
+        Set<Integer> present = new HashSet<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?",
+                row -> row.getInt(1), merchantId, limit));
+        if (present.size() < limit) {
+            try {
+                jdbc.inTransaction(c -> {
+                    try (PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO rate_slot (merchant_id, slot_no, busy_until) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                        for (int slot = 0; slot < limit; slot++) {
+                            if (!present.contains(slot)) {
+                                insert.setString(1, merchantId);
+                                insert.setInt(2, slot);
+                                insert.addBatch();
+                            }
+                        }
+                        return insert.executeBatch().length;
+                    }
+                });
+            } catch (StoreUnavailable e) {
+                // most likely another thread or instance added them at the same moment: asked again next time
+                return true;
             }
         }
-        return added;
+        slotsKnown.merge(merchantId, limit, Math::max);
+        return true;
     }
 
     private void release(Permit permit, Duration after) {

@@ -34,6 +34,7 @@ public final class Ledger {
 
     private final Jdbc jdbc;
     private final String claimSql;
+    private final String renewSql;
     private final Clock clock;
     private final int historyChecks;
     private final Consumer<String> settled;
@@ -51,6 +52,8 @@ public final class Ledger {
         this.settled = settled;
         this.claimSql = "UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = " + Jdbc.nowPlus(lease)
                 + " WHERE merchant_id = ? AND status IN ('PENDING', 'UNKNOWN') AND next_attempt_at <= CURRENT_TIMESTAMP";
+        this.renewSql = "UPDATE verification SET lease_until = " + Jdbc.nowPlus(lease) + " WHERE merchant_id = ?"
+                + " AND verification_id = ? AND status = 'SENDING' AND attempts = ? AND lease_until > CURRENT_TIMESTAMP";
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
@@ -104,6 +107,15 @@ public final class Ledger {
             }
             return claimed;
         });
+    }
+
+    /**
+     * Just before the call goes out: true, with the lease renewed, while this attempt still holds
+     * its claim; false when the lease ran out meanwhile (the verification may already be with
+     * another deliverer), and then no call may be made.
+     */
+    public boolean holdClaim(Delivery delivery) {
+        return jdbc.update(renewSql, delivery.merchantId(), delivery.verificationId(), delivery.attempts()) == 1;
     }
 
     /** The merchants that have verifications due for an attempt. */
