@@ -24,6 +24,7 @@ import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
 import me.gocertify.bridge.filedrop.FileDrop;
 import me.gocertify.bridge.filedrop.FileDropProgress;
+import me.gocertify.bridge.filedrop.InboxClaims;
 import me.gocertify.bridge.merchant.CredentialCipher;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
@@ -117,9 +118,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         camel.addStartupListener(new HttpErrorPages());
         registry.bind("admin", new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger));
-        MerchantRateLimiter rateLimiter = new MerchantRateLimiter(
-                1000 + settings.integer("bridge.delivery.rate-window-margin-ms"),
-                1000L * settings.integer("bridge.delivery.lease-seconds"), System::nanoTime);
+        MerchantRateLimiter rateLimiter = new MerchantRateLimiter(jdbc,
+                Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms")),
+                Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")));
         // two rounds of the deliverers: enough to keep them busy, too few for a claim's lease to run out in a queue
         registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
                 2 * settings.integer("bridge.delivery.concurrency")));
@@ -134,6 +135,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("fileDropProgress", fileDropProgress);
         registry.bind("fileDrop", new FileDrop(merchants, rules, fileDropProgress, clock,
                 settings.integer("bridge.inbox.progress-every")));
+        InboxClaims inboxClaims = new InboxClaims(jdbc, camel, Duration.ofSeconds(settings.integer("bridge.inbox.claim-lease-seconds")));
+        registry.bind("inboxClaims", inboxClaims);
+        camel.addService(inboxClaims);
 
         if (settings.bool("bridge.hawtio.enabled")) {
             String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),

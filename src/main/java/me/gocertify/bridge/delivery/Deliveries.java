@@ -92,19 +92,28 @@ public final class Deliveries {
             backlogged.add(merchantId);
             return;
         }
-        List<String> due = ledger.due(merchantId, wanted);
-        if (due.size() < wanted) {
-            backlogged.remove(merchantId);
-        } else {
-            backlogged.add(merchantId);
-        }
-        for (String verificationId : due) {
+        List<MerchantRateLimiter.Permit> permits = new ArrayList<>();
+        while (permits.size() < wanted) {
             MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
             if (permit == null) {
-                backlogged.add(merchantId);
                 break;
             }
-            claimWith(permit, merchantId, verificationId).ifPresent(claimed::add);
+            permits.add(permit);
+        }
+        // rows another instance is claiming right now are skipped, so instances share the back-log
+        List<Delivery> due = permits.isEmpty() ? List.of() : ledger.claimDue(merchantId, permits.size());
+        for (int i = 0; i < permits.size(); i++) {
+            if (i < due.size()) {
+                claimed.add(due.get(i).withPermit(permits.get(i)));
+                inFlight.incrementAndGet();
+            } else {
+                permits.get(i).cancel(); // fewer were due than permitted, or another instance took them
+            }
+        }
+        if (due.size() < permits.size()) {
+            backlogged.remove(merchantId); // no more due for now
+        } else {
+            backlogged.add(merchantId); // perhaps more: looked at again as soon as a slot frees
         }
     }
 
@@ -116,6 +125,13 @@ public final class Deliveries {
             inFlight.incrementAndGet();
         }
         return claimed.map(delivery -> delivery.withPermit(permit));
+    }
+
+    /** Before any call: the attempt must still hold its claim (see Ledger.holdClaim), or it ends here. */
+    public void holdClaim(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+        if (!ledger.holdClaim(delivery)) {
+            throw new ClaimLost(delivery);
+        }
     }
 
     /** Whatever became of the attempt, its call is over. */

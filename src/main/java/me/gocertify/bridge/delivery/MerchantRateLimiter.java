@@ -1,124 +1,180 @@
 package me.gocertify.bridge.delivery;
 
-import java.time.Instant;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.store.StoreUnavailable;
 
 /**
- * At most {@code limit} calls per merchant in any window of one second, as Yotpo sees them. A call
- * holds its slot from the moment it is permitted until one window after its answer came back:
- * the request reached Yotpo somewhere in between, so the next call through that slot arrives at
- * least a window later, whatever the network and the JVM did meanwhile. A refusal never waits:
- * the verification stays due for a later pass, so no thread is parked.
+ * At most {@code limit} calls per merchant in any window of one second, as Yotpo sees them, for
+ * every instance of the bridge together. A merchant has {@code limit} slot rows in the store
+ * (table rate_slot). A call takes a free slot (one whose busy_until has passed) and holds it from
+ * the moment it is permitted until one window after its answer came back: taking it sets
+ * busy_until a lease ahead, the answer sets it to the database's now plus the window. The request
+ * reached Yotpo somewhere in between, so the next call through that slot, which can only be
+ * permitted once the database's clock has passed busy_until, arrives at least a window later,
+ * whatever the network, the JVMs and their clocks did meanwhile. All times are the database's
+ * (CURRENT_TIMESTAMP), so instances with skewed clocks still agree. A slot taken by an instance
+ * that then died frees itself when its lease ends. A refusal never waits: the verification stays
+ * due for a later pass, so no thread is parked.
+ *
+ * <p>After a 429 the whole merchant pauses (merchant.paused_until), for every instance too.
  */
 public final class MerchantRateLimiter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MerchantRateLimiter.class);
+
     /** One permitted call; {@link #finished()} when its answer (or failure) is in. */
     public static final class Permit {
-        private final Object lock;
-        private final long[] slot;
-        private final LongSupplier clock;
+        private final MerchantRateLimiter limiter;
+        private final String merchantId;
+        private final int slot;
+        private final String holder;
+        private final java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Permit(Object lock, long[] slot, LongSupplier clock) {
-            this.lock = lock;
+        private Permit(MerchantRateLimiter limiter, String merchantId, int slot, String holder) {
+            this.limiter = limiter;
+            this.merchantId = merchantId;
             this.slot = slot;
-            this.clock = clock;
+            this.holder = holder;
         }
 
-        /** The call is over: its slot runs out one window from now. False if it was already finished. */
+        /** The call is over: its slot is free again one window from now. False if it was already over. */
         public boolean finished() {
-            synchronized (lock) {
-                if (slot[FINISHED] != IN_FLIGHT) {
-                    return false;
-                }
-                slot[FINISHED] = clock.getAsLong();
-                return true;
+            if (!over.compareAndSet(false, true)) {
+                return false;
             }
+            limiter.release(this, limiter.window);
+            return true;
         }
 
         /** No call was made under this permit after all: its slot is free at once. */
         public void cancel() {
-            synchronized (lock) {
-                ((List<?>) lock).remove(slot);
+            if (over.compareAndSet(false, true)) {
+                limiter.release(this, Duration.ZERO);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "Permit[" + merchantId + " slot " + slot + "]";
         }
     }
 
-    private static final int STARTED = 0;
-    private static final int FINISHED = 1;
-    private static final long IN_FLIGHT = Long.MAX_VALUE;
-
-    private final Map<String, List<long[]>> slots = new ConcurrentHashMap<>();
-    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
-    private final long windowNanos;
-    private final long abandonNanos;
-    private final LongSupplier nanoClock;
+    private final Jdbc jdbc;
+    private final Duration window;
+    /** How many slots each merchant is known to have in the store, so a refusal costs one read. */
+    private final Map<String, Integer> slotsKnown = new ConcurrentHashMap<>();
+    private final String takeSlot;
 
     /**
-     * @param windowMillis the window, one second plus any margin
-     * @param abandonMillis after this, a permit never finished (a lost exchange) frees its slot
+     * @param window the window, one second plus any margin
+     * @param abandonAfter after this, a permit never finished (its instance died, an exchange was lost) frees its slot
      */
-    public MerchantRateLimiter(long windowMillis, long abandonMillis, LongSupplier nanoClock) {
-        this.windowNanos = windowMillis * 1_000_000L;
-        this.abandonNanos = abandonMillis * 1_000_000L;
-        this.nanoClock = nanoClock;
+    public MerchantRateLimiter(Jdbc jdbc, Duration window, Duration abandonAfter) {
+        this.jdbc = jdbc;
+        this.window = window;
+        // one conditional UPDATE takes a slot: of two instances after the same slot, one wins
+        this.takeSlot = "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(abandonAfter) + ", holder = ?"
+                + " WHERE merchant_id = ? AND slot_no = ? AND busy_until <= CURRENT_TIMESTAMP"
+                + " AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ? AND m.paused_until > CURRENT_TIMESTAMP)"
+                // slots at or above the limit (it was lowered) must all run out before a lower one is used
+                + " AND NOT EXISTS (SELECT 1 FROM rate_slot r WHERE r.merchant_id = ? AND r.slot_no >= ?"
+                + " AND r.busy_until > CURRENT_TIMESTAMP)";
     }
 
-    /** After Yotpo's 429: no call for this merchant until the given time. */
-    public void pauseUntil(String merchantId, Instant until) {
-        pausedUntil.merge(merchantId, until, (a, b) -> a.isAfter(b) ? a : b);
+    /** After Yotpo's 429: no call for this merchant, from any instance, for the given time. */
+    public void pauseFor(String merchantId, Duration pause) {
+        String until = Jdbc.nowPlus(pause.isNegative() ? Duration.ZERO : pause);
+        jdbc.update("UPDATE merchant SET paused_until = " + until + " WHERE merchant_id = ?"
+                + " AND (paused_until IS NULL OR paused_until < " + until + ")", merchantId);
+    }
+
+    /** How many calls the merchant could make now, without taking any (slots not made yet count as free). */
+    public int freeSlots(String merchantId, int limit) {
+        List<Integer> busy = jdbc.query("SELECT CASE WHEN EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ?"
+                        + " AND m.paused_until > CURRENT_TIMESTAMP) THEN " + Integer.MAX_VALUE
+                        + " ELSE (SELECT COUNT(*) FROM rate_slot r WHERE r.merchant_id = ? AND r.busy_until > CURRENT_TIMESTAMP) END",
+                row -> row.getInt(1), merchantId, merchantId);
+        return busy.isEmpty() ? limit : Math.max(0, limit - busy.get(0));
     }
 
     /** A permit for one call now, or null when the merchant is at its rate or paused. */
     public Permit tryAcquire(String merchantId, int limit) {
-        if (paused(merchantId)) {
-            return null;
+        Optional<Permit> permit = take(merchantId, limit);
+        if (permit.isEmpty() && addMissingSlots(merchantId, limit)) {
+            permit = take(merchantId, limit);
         }
-        List<long[]> taken = slots.computeIfAbsent(merchantId, id -> new ArrayList<>());
-        synchronized (taken) {
-            long now = nanoClock.getAsLong();
-            freeExpired(taken, now);
-            if (taken.size() >= limit) {
-                return null;
+        return permit.orElse(null);
+    }
+
+    private Optional<Permit> take(String merchantId, int limit) {
+        // a plain read first: a refusal (the usual answer under load) writes nothing
+        List<Integer> free = new ArrayList<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
+                + " AND busy_until <= CURRENT_TIMESTAMP ORDER BY busy_until FETCH FIRST 4 ROWS ONLY",
+                row -> row.getInt(1), merchantId, limit));
+        // instances asking at once mostly try different slots
+        Collections.shuffle(free);
+        String holder = UUID.randomUUID().toString();
+        for (int slot : free) {
+            if (jdbc.update(takeSlot, holder, merchantId, slot, merchantId, merchantId, limit) == 1) {
+                return Optional.of(new Permit(this, merchantId, slot, holder));
             }
-            long[] slot = {now, IN_FLIGHT};
-            taken.add(slot);
-            return new Permit(taken, slot, nanoClock);
         }
+        return Optional.empty();
     }
 
-    /** How many calls the merchant could make now, without taking any. */
-    public int freeSlots(String merchantId, int limit) {
-        if (paused(merchantId)) {
-            return 0;
+    /** A merchant's slots are made when first needed and when its limit is raised; true when any may have been added. */
+    private boolean addMissingSlots(String merchantId, int limit) {
+        if (slotsKnown.getOrDefault(merchantId, 0) >= limit) {
+            return false;
         }
-        List<long[]> taken = slots.get(merchantId);
-        if (taken == null) {
-            return limit;
-        }
-        synchronized (taken) {
-            freeExpired(taken, nanoClock.getAsLong());
-            return Math.max(0, limit - taken.size());
-        }
-    }
-
-    private boolean paused(String merchantId) {
-        Instant paused = pausedUntil.get(merchantId);
-        if (paused != null) {
-            if (Instant.now().isBefore(paused)) {
+        Set<Integer> present = new HashSet<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?",
+                row -> row.getInt(1), merchantId, limit));
+        if (present.size() < limit) {
+            try {
+                jdbc.inTransaction(c -> {
+                    try (PreparedStatement insert = c.prepareStatement(
+                            "INSERT INTO rate_slot (merchant_id, slot_no, busy_until) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                        for (int slot = 0; slot < limit; slot++) {
+                            if (!present.contains(slot)) {
+                                insert.setString(1, merchantId);
+                                insert.setInt(2, slot);
+                                insert.addBatch();
+                            }
+                        }
+                        return insert.executeBatch().length;
+                    }
+                });
+            } catch (StoreUnavailable e) {
+                // most likely another thread or instance added them at the same moment: asked again next time
                 return true;
             }
-            pausedUntil.remove(merchantId, paused);
         }
-        return false;
+        slotsKnown.merge(merchantId, limit, Math::max);
+        return true;
     }
 
-    private void freeExpired(List<long[]> taken, long now) {
-        taken.removeIf(slot -> slot[FINISHED] == IN_FLIGHT
-                ? now - slot[STARTED] >= abandonNanos
-                : now - slot[FINISHED] >= windowNanos);
+    private void release(Permit permit, Duration after) {
+        try {
+            jdbc.update("UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(after) + ", holder = NULL"
+                    + " WHERE merchant_id = ? AND slot_no = ? AND holder = ?", permit.merchantId, permit.slot, permit.holder);
+        } catch (StoreUnavailable e) {
+            // the slot stays taken until its lease ends: slower, never faster than the rate
+            LOG.warn("{} could not be released ({}); it frees itself at its lease's end", permit, e.getMessage());
+        }
     }
 }

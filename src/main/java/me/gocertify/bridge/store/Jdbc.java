@@ -14,6 +14,12 @@ import javax.sql.DataSource;
 /** Plain JDBC with the boilerplate folded away; any failure of the store is a {@link StoreUnavailable}. */
 public final class Jdbc {
 
+    /** Work done on one connection inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     /** Maps the current row of a result set. */
     @FunctionalInterface
     public interface RowMapper<T> {
@@ -58,6 +64,54 @@ public final class Jdbc {
         } catch (SQLException e) {
             throw new StoreUnavailable("the store did not answer a query", e);
         }
+    }
+
+    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable("the store did not commit a transaction", e);
+        }
+    }
+
+    /** Like {@link #query} on the transaction's connection. */
+    public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(c, sql, parameters); ResultSet rows = statement.executeQuery()) {
+            List<T> result = new ArrayList<>();
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+            return result;
+        }
+    }
+
+    /** Like {@link #update} on the transaction's connection. */
+    public static int update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(c, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * SQL for the database's own clock plus a duration, so that every instance judges leases and
+     * rate windows by one clock (the same text runs on H2 and PostgreSQL).
+     */
+    public static String nowPlus(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        String sign = millis < 0 ? "-" : "+";
+        millis = Math.abs(millis);
+        return "(CURRENT_TIMESTAMP " + sign + " INTERVAL '" + (millis / 1000) + "." + String.format("%03d", millis % 1000) + "' SECOND)";
     }
 
     public static Instant instant(ResultSet row, String column) throws SQLException {

@@ -21,8 +21,11 @@ import me.gocertify.bridge.verification.Recorded.Result;
 /**
  * The verification ledger: records each (merchant, verification_id) once, and is the delivery
  * queue. A row is PENDING until an attempt claims it (SENDING, with a lease), and the attempt's
- * outcome moves it on. Every change is a single conditional UPDATE, so two deliverers can never
- * both claim or both settle one verification.
+ * outcome moves it on. Every change is a single conditional UPDATE, so two deliverers (threads or
+ * instances) can never both claim or both settle one verification. Whether a row is due and whether
+ * a lease has run out is judged by the database's clock (CURRENT_TIMESTAMP), the one clock every
+ * instance shares; a settlement names the attempt it settles, so a deliverer whose lease ran out
+ * and whose verification was taken up elsewhere cannot overwrite the newer attempt.
  */
 public final class Ledger {
 
@@ -30,8 +33,9 @@ public final class Ledger {
             "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts, check_first";
 
     private final Jdbc jdbc;
+    private final String claimSql;
+    private final String renewSql;
     private final Clock clock;
-    private final Duration lease;
     private final int historyChecks;
     private final Consumer<String> settled;
 
@@ -44,9 +48,12 @@ public final class Ledger {
     public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks, Consumer<String> settled) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.lease = lease;
         this.historyChecks = historyChecks;
         this.settled = settled;
+        this.claimSql = "UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = " + Jdbc.nowPlus(lease)
+                + " WHERE merchant_id = ? AND status IN ('PENDING', 'UNKNOWN') AND next_attempt_at <= CURRENT_TIMESTAMP";
+        this.renewSql = "UPDATE verification SET lease_until = " + Jdbc.nowPlus(lease) + " WHERE merchant_id = ?"
+                + " AND verification_id = ? AND status = 'SENDING' AND attempts = ? AND lease_until > CURRENT_TIMESTAMP";
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
@@ -56,9 +63,9 @@ public final class Ledger {
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
         boolean inserted = jdbc.insertUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
                         + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, FALSE, 0)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + (event.earnsPoints() ? "CURRENT_TIMESTAMP" : "NULL") + ", FALSE, 0)",
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
-                status.name(), actionName, now, event.earnsPoints() ? now : null);
+                status.name(), actionName, now);
         Result result = !inserted ? Result.DUPLICATE : event.earnsPoints() ? Result.ACCEPTED : Result.IGNORED;
         return new Recorded(event.merchantId(), event.verificationId(), result);
     }
@@ -69,16 +76,46 @@ public final class Ledger {
      * written before any call goes out, so a crash mid-call is recognised at its lease's end.
      */
     public Optional<Delivery> claim(String merchantId, String verificationId) {
-        Instant now = clock.instant();
-        int claimed = jdbc.update("UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = ?"
-                        + " WHERE merchant_id = ? AND verification_id = ? AND status IN ('PENDING', 'UNKNOWN')"
-                        + " AND next_attempt_at <= ?",
-                now.plus(lease), merchantId, verificationId, now);
-        if (claimed == 0) {
-            return Optional.empty();
+        return jdbc.inTransaction(c -> {
+            int claimed = Jdbc.update(c, claimSql + " AND verification_id = ?", merchantId, verificationId);
+            return claimed == 0 ? Optional.<Delivery>empty()
+                    : Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification WHERE merchant_id = ? AND verification_id = ?",
+                            Ledger::delivery, merchantId, verificationId).stream().findFirst();
+        });
+    }
+
+    /**
+     * Claims up to {@code limit} of the merchant's due verifications, oldest first. Rows another
+     * instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so instances
+     * polling together share the back-log instead of queueing on each other's row locks.
+     */
+    public List<Delivery> claimDue(String merchantId, int limit) {
+        if (limit <= 0) {
+            return List.of();
         }
-        return jdbc.query("SELECT " + DELIVERY_COLUMNS + " FROM verification WHERE merchant_id = ? AND verification_id = ?",
-                Ledger::delivery, merchantId, verificationId).stream().findFirst();
+        return jdbc.inTransaction(c -> {
+            List<String> due = Jdbc.query(c, "SELECT verification_id FROM verification WHERE merchant_id = ?"
+                    + " AND status IN ('PENDING', 'UNKNOWN') AND next_attempt_at <= CURRENT_TIMESTAMP"
+                    + " ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                    row -> row.getString(1), merchantId);
+            List<Delivery> claimed = new java.util.ArrayList<>();
+            for (String verificationId : due) {
+                if (Jdbc.update(c, claimSql + " AND verification_id = ?", merchantId, verificationId) == 1) {
+                    claimed.addAll(Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification"
+                            + " WHERE merchant_id = ? AND verification_id = ?", Ledger::delivery, merchantId, verificationId));
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /**
+     * Just before the call goes out: true, with the lease renewed, while this attempt still holds
+     * its claim; false when the lease ran out meanwhile (the verification may already be with
+     * another deliverer), and then no call may be made.
+     */
+    public boolean holdClaim(Delivery delivery) {
+        return jdbc.update(renewSql, delivery.merchantId(), delivery.verificationId(), delivery.attempts()) == 1;
     }
 
     /**
@@ -86,27 +123,13 @@ public final class Ledger {
      * status, so a back-log of any size costs the same (a DISTINCT over the queue read all of it).
      */
     public List<String> merchantsWithDue() {
-        Instant now = clock.instant();
+        // one EXISTS per status, each answered from the index (status, merchant_id, next_attempt_at)
         return jdbc.query("SELECT m.merchant_id FROM merchant m WHERE"
                         + " EXISTS (SELECT 1 FROM verification v WHERE v.status = 'PENDING' AND v.merchant_id = m.merchant_id"
-                        + " AND v.next_attempt_at <= ?)"
+                        + " AND v.next_attempt_at <= CURRENT_TIMESTAMP)"
                         + " OR EXISTS (SELECT 1 FROM verification v WHERE v.status = 'UNKNOWN' AND v.merchant_id = m.merchant_id"
-                        + " AND v.next_attempt_at <= ?)",
-                row -> row.getString(1), now, now);
-    }
-
-    /** One merchant's verifications due for an attempt, oldest first; each still has to be claimed. */
-    public List<String> due(String merchantId, int limit) {
-        Instant now = clock.instant();
-        List<Map.Entry<Instant, String>> due = new java.util.ArrayList<>();
-        for (String status : new String[] {"PENDING", "UNKNOWN"}) {
-            // ordered as the index (status, merchant_id, next_attempt_at) is, so only the first rows are read
-            due.addAll(jdbc.query("SELECT next_attempt_at, verification_id FROM verification WHERE status = ? AND merchant_id = ?"
-                            + " AND next_attempt_at <= ? ORDER BY status, merchant_id, next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
-                    row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), row.getString("verification_id")), status, merchantId, now));
-        }
-        due.sort(Map.Entry.comparingByKey());
-        return due.stream().limit(limit).map(Map.Entry::getValue).toList();
+                        + " AND v.next_attempt_at <= CURRENT_TIMESTAMP)",
+                row -> row.getString(1));
     }
 
     /**
@@ -114,11 +137,10 @@ public final class Ledger {
      * UNKNOWN, due at once for a look at Yotpo's history.
      */
     public int expireLeases() {
-        Instant now = clock.instant();
-        int expired = jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = ?, next_attempt_at = ?, check_first = TRUE,"
-                        + " lease_until = NULL, last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
-                        + " WHERE status = 'SENDING' AND lease_until < ?",
-                now, now, now);
+        int expired = jdbc.update("UPDATE verification SET status = 'UNKNOWN', failed_at = CURRENT_TIMESTAMP,"
+                        + " next_attempt_at = CURRENT_TIMESTAMP, check_first = TRUE, lease_until = NULL,"
+                        + " last_error = 'the attempt was interrupted; Yotpo may or may not have received it'"
+                        + " WHERE status = 'SENDING' AND lease_until < CURRENT_TIMESTAMP");
         for (int i = 0; i < expired; i++) {
             settled.accept("unknown");
         }
@@ -153,8 +175,8 @@ public final class Ledger {
 
     /** Yotpo's history shows no award for an attempt of unknown outcome: PENDING again, sent anew. */
     public void notAwarded(Delivery delivery) {
-        settle(delivery, "not_awarded", "status = 'PENDING', next_attempt_at = ?, check_first = FALSE, checks_failed = 0, last_error = ?",
-                clock.instant(), "not in Yotpo's customer history; sending again");
+        settle(delivery, "not_awarded", "status = 'PENDING', next_attempt_at = CURRENT_TIMESTAMP, check_first = FALSE,"
+                + " checks_failed = 0, last_error = ?", "not in Yotpo's customer history; sending again");
     }
 
     public void retryAt(Delivery delivery, Instant when, String reason) {
@@ -168,12 +190,14 @@ public final class Ledger {
     }
 
     private void settle(Delivery delivery, String outcome, String assignments, Object... values) {
-        Object[] parameters = new Object[values.length + 2];
+        Object[] parameters = new Object[values.length + 3];
         System.arraycopy(values, 0, parameters, 0, values.length);
         parameters[values.length] = delivery.merchantId();
         parameters[values.length + 1] = delivery.verificationId();
+        parameters[values.length + 2] = delivery.attempts();
+        // attempts names the claim: a later claim of the same row (after this one's lease ran out) is left alone
         int changed = jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
-                + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING'", parameters);
+                + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING' AND attempts = ?", parameters);
         if (changed == 1) {
             settled.accept(outcome);
         }
@@ -228,10 +252,10 @@ public final class Ledger {
      * An UNKNOWN one keeps check_first, so Yotpo's history is asked before it is sent again.
      */
     public int replay(String merchantId, String verificationId) {
-        Instant now = clock.instant();
         String one = verificationId == null ? "" : " AND verification_id = ?";
-        Object[] parameters = verificationId == null ? new Object[] {now, merchantId} : new Object[] {now, merchantId, verificationId};
-        return jdbc.update("UPDATE verification SET status = 'PENDING', next_attempt_at = ?, failed_at = NULL, checks_failed = 0"
+        Object[] parameters = verificationId == null ? new Object[] {merchantId} : new Object[] {merchantId, verificationId};
+        return jdbc.update("UPDATE verification SET status = 'PENDING', next_attempt_at = CURRENT_TIMESTAMP, failed_at = NULL,"
+                + " checks_failed = 0"
                 + " WHERE merchant_id = ? AND status IN ('FAILED', 'UNKNOWN')" + one, parameters);
     }
 

@@ -81,9 +81,10 @@ public final class YotpoOutcomes {
         if (status >= 200 && status < 300) {
             ledger.delivered(delivery, actionName, null);
         } else if (status == 429) {
-            Instant until = waitUntil(retryAfter, rateLimitReset, clock.instant());
-            // the whole merchant waits, so its other verifications do not hammer Yotpo meanwhile
-            rateLimiter.pauseUntil(delivery.merchantId(), until);
+            Instant now = clock.instant();
+            Instant until = waitUntil(retryAfter, rateLimitReset, now);
+            // the whole merchant waits, on every instance, so its other verifications do not hammer Yotpo meanwhile
+            rateLimiter.pauseFor(delivery.merchantId(), Duration.between(now, until));
             retry(delivery, "Yotpo answered 429 (rate limited)", until);
         } else {
             ledger.failed(delivery, "Yotpo answered " + status + ": " + redacted(body, merchant));

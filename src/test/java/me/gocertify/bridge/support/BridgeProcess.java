@@ -46,6 +46,8 @@ public final class BridgeProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("BRIDGE_HTTP_PORT", String.valueOf(port));
         env.put("BRIDGE_MANAGEMENT_PORT", String.valueOf(managementPort));
+        // Hawtio's default port would clash with any other bridge on this machine
+        env.put("BRIDGE_HAWTIO_PORT", String.valueOf(RunningBridge.freePort()));
         env.put("BRIDGE_DB_URL", dbUrl);
         env.put("BRIDGE_MASTER_KEY", RunningBridge.MASTER_KEY);
         env.put("BRIDGE_ADMIN_TOKEN", RunningBridge.ADMIN_TOKEN);

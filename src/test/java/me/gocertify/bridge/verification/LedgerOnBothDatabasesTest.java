@@ -1,0 +1,198 @@
+package me.gocertify.bridge.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import me.gocertify.bridge.delivery.MerchantRateLimiter;
+import me.gocertify.bridge.merchant.Merchant;
+import me.gocertify.bridge.merchant.WebhookAuth;
+import me.gocertify.bridge.store.Database;
+import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.support.PostgresServer;
+
+/**
+ * The ledger and the rate slots on each database the bridge supports: the same migrations, the
+ * same SQL, the same once-only claims (contract 8).
+ */
+class LedgerOnBothDatabasesTest {
+
+    static final Merchant ACME = new Merchant("acme", "api-key-0123456789", "guid-0123456789", "whsec_x",
+            WebhookAuth.SIGNATURE, true, Map.of(), 5, null);
+
+    @TempDir
+    Path dir;
+
+    HikariDataSource dataSource;
+    Jdbc jdbc;
+    List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private Ledger open(String database, Duration lease) {
+        String url = database.equals("h2") ? "jdbc:h2:file:" + dir.resolve("bridge").toAbsolutePath()
+                : PostgresServer.shared().newDatabase();
+        dataSource = Database.open(url, database.equals("h2") ? "bridge" : "postgres", "", 10);
+        jdbc = new Jdbc(dataSource);
+        jdbc.update("INSERT INTO merchant (merchant_id, yotpo_api_key, yotpo_guid, webhook_secret, webhook_auth, enabled,"
+                + " action_overrides, rate_limit_per_second, updated_at) VALUES ('acme', 'k', 'g', 's', 'SIGNATURE', TRUE, '{}', 5,"
+                + " CURRENT_TIMESTAMP)");
+        return new Ledger(jdbc, Clock.systemUTC(), lease, 2, outcomes::add);
+    }
+
+    private static VerificationEvent event(String id, boolean verified) {
+        return new VerificationEvent("acme", id, "students", id + "@example.com", Instant.parse("2026-11-25T10:15:30Z"), verified);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void recordsOnceAndClaimsOnce(String database) {
+        Ledger ledger = open(database, Duration.ofSeconds(30));
+        assertThat(ledger.recordOnce(event("v-1", true), ACME).result()).isEqualTo(Recorded.Result.ACCEPTED);
+        assertThat(ledger.recordOnce(event("v-1", true), ACME).result()).isEqualTo(Recorded.Result.DUPLICATE);
+        assertThat(ledger.recordOnce(event("v-2", false), ACME).result()).isEqualTo(Recorded.Result.IGNORED);
+
+        Optional<Delivery> claimed = ledger.claim("acme", "v-1");
+        assertThat(claimed).get().satisfies(d -> {
+            assertThat(d.attempts()).isEqualTo(1);
+            assertThat(d.verifiedAt()).isEqualTo(Instant.parse("2026-11-25T10:15:30Z"));
+            assertThat(d.checkFirst()).isFalse();
+        });
+        assertThat(ledger.claim("acme", "v-1")).as("claimed already").isEmpty();
+        assertThat(ledger.claim("acme", "v-2")).as("ignored ones are never sent").isEmpty();
+        ledger.delivered(claimed.get(), "gocertify-students", null);
+        assertThat(ledger.view("acme", "v-1")).get().satisfies(view -> assertThat(view.get("status")).isEqualTo("DELIVERED"));
+        assertThat(ledger.countsByStatus("acme")).containsEntry("DELIVERED", 1).containsEntry("IGNORED", 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void concurrentClaimersShareTheBacklogWithoutOverlap(String database) throws Exception {
+        Ledger ledger = open(database, Duration.ofSeconds(30));
+        for (int i = 0; i < 200; i++) {
+            ledger.recordOnce(event("c-" + i, true), ACME);
+        }
+        ExecutorService claimers = Executors.newFixedThreadPool(4);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            results.add(claimers.submit((Callable<List<String>>) () -> {
+                List<String> mine = new ArrayList<>();
+                for (List<Delivery> batch = ledger.claimDue("acme", 7); !batch.isEmpty(); batch = ledger.claimDue("acme", 7)) {
+                    batch.forEach(d -> mine.add(d.verificationId()));
+                }
+                return mine;
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> result : results) {
+            all.addAll(result.get());
+        }
+        claimers.shutdown();
+        assertThat(all).hasSize(200).doesNotHaveDuplicates();
+        assertThat(ledger.merchantsWithDue()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anExpiredLeaseTurnsUnknownAndTheStaleAttemptCannotSettleTheNewOne(String database) {
+        Ledger ledger = open(database, Duration.ofMillis(300));
+        ledger.recordOnce(event("l-1", true), ACME);
+        Delivery first = ledger.claim("acme", "l-1").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.expireLeases() == 1);
+        assertThat(ledger.view("acme", "l-1").orElseThrow().get("status")).isEqualTo("UNKNOWN");
+
+        Delivery second = ledger.claim("acme", "l-1").orElseThrow();
+        assertThat(second.checkFirst()).as("Yotpo's history is asked first").isTrue();
+        ledger.failed(first, "the first attempt's late answer");
+        assertThat(ledger.view("acme", "l-1").orElseThrow().get("status")).as("still the second attempt's").isEqualTo("PENDING");
+        ledger.delivered(second, "gocertify-students", "confirmed from Yotpo's customer history");
+        assertThat(ledger.view("acme", "l-1").orElseThrow().get("status")).isEqualTo("DELIVERED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void unreadableHistoryIsAskedAgainThenLeftToAnOperator(String database) {
+        Ledger ledger = open(database, Duration.ofSeconds(30));
+        ledger.recordOnce(event("u-1", true), ACME);
+        ledger.unknown(ledger.claim("acme", "u-1").orElseThrow(), "timeout", Instant.now().minusSeconds(1));
+        ledger.stillUnknown(ledger.claim("acme", "u-1").orElseThrow(), "history unreadable", Instant.now().minusSeconds(1));
+        ledger.stillUnknown(ledger.claim("acme", "u-1").orElseThrow(), "history unreadable", Instant.now().minusSeconds(1));
+        assertThat(ledger.claim("acme", "u-1")).as("checks ran out: no next attempt").isEmpty();
+        assertThat(ledger.deadLetters("acme")).singleElement().satisfies(item -> assertThat(item.get("status")).isEqualTo("UNKNOWN"));
+        assertThat(ledger.replay("acme", null)).isEqualTo(1);
+        assertThat(ledger.claim("acme", "u-1")).get().satisfies(d -> assertThat(d.checkFirst()).isTrue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void rateSlotsAreHeldUntilAWindowPastTheAnswer(String database) {
+        open(database, Duration.ofSeconds(30));
+        MerchantRateLimiter limiter = new MerchantRateLimiter(jdbc, Duration.ofMillis(700), Duration.ofSeconds(30));
+        MerchantRateLimiter otherInstance = new MerchantRateLimiter(jdbc, Duration.ofMillis(700), Duration.ofSeconds(30));
+        MerchantRateLimiter.Permit first = limiter.tryAcquire("acme", 2);
+        MerchantRateLimiter.Permit second = otherInstance.tryAcquire("acme", 2);
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull();
+        assertThat(limiter.tryAcquire("acme", 2)).as("both slots held, whichever instance asks").isNull();
+
+        second.cancel();
+        MerchantRateLimiter.Permit third = otherInstance.tryAcquire("acme", 2);
+        assertThat(third).as("a cancelled permit frees its slot at once").isNotNull();
+
+        long finishedAt = System.nanoTime();
+        first.finished();
+        assertThat(limiter.tryAcquire("acme", 2)).as("held for the window after the answer").isNull();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            MerchantRateLimiter.Permit again = limiter.tryAcquire("acme", 2);
+            if (again != null) {
+                again.cancel();
+            }
+            return again != null;
+        });
+        assertThat((System.nanoTime() - finishedAt) / 1_000_000).isGreaterThanOrEqualTo(650);
+
+        third.finished();
+        limiter.pauseFor("acme", Duration.ofSeconds(60));
+        await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(otherInstance.tryAcquire("acme", 2)).as("a 429 pauses the merchant on every instance").isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLoweredLimitWaitsForTheHigherSlotsToRunOut(String database) {
+        open(database, Duration.ofSeconds(30));
+        MerchantRateLimiter limiter = new MerchantRateLimiter(jdbc, Duration.ofMillis(500), Duration.ofSeconds(30));
+        List<MerchantRateLimiter.Permit> permits = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            permits.add(limiter.tryAcquire("acme", 3));
+        }
+        assertThat(permits).doesNotContainNull();
+        permits.get(0).cancel();
+        assertThat(limiter.tryAcquire("acme", 1)).as("two calls still hold slots above the new limit of 1").isNull();
+        permits.get(1).cancel();
+        permits.get(2).cancel();
+        assertThat(limiter.tryAcquire("acme", 1)).isNotNull();
+        assertThat(limiter.tryAcquire("acme", 1)).isNull();
+    }
+}
