@@ -146,6 +146,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
                     settings.integer("bridge.hawtio.port"), settings.text("bridge.hawtio.user"), hawtioPassword);
             registry.bind("hawtioConsole", hawtio);
             camel.addService(hawtio);
+            // it starts once the routes run, so on a small machine it does not slow the bridge's own start
+            camel.addStartupListener(hawtio);
         }
     }
 

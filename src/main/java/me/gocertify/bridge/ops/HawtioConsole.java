@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * bridge's jar and is unpacked at start; its Jolokia is the only one the bridge runs, so every
  * MBean read or operation needs the operator's login.
  */
-public final class HawtioConsole extends ServiceSupport {
+public final class HawtioConsole extends ServiceSupport implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HawtioConsole.class);
     private static final String WAR_RESOURCE = "hawtio/hawtio.war";
@@ -47,9 +49,25 @@ public final class HawtioConsole extends ServiceSupport {
         this.password = password;
     }
 
-    /** Hawtio takes seconds to unpack and start: it starts beside the bridge, which is ready without waiting for it. */
     @Override
     protected void doStart() {
+        // started once the Camel context is (onCamelContextFullyStarted)
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // not yet: the routes are still starting
+    }
+
+    /**
+     * Hawtio takes seconds of CPU to unpack and start: it starts on a thread of its own once the
+     * bridge runs, which is ready without waiting for it.
+     */
+    @Override
+    public synchronized void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        if (starter != null || !isStarted()) {
+            return;
+        }
         starter = new Thread(() -> {
             try {
                 startConsole();
@@ -101,6 +119,10 @@ public final class HawtioConsole extends ServiceSupport {
 
     @Override
     protected void doStop() throws Exception {
+        Thread starter;
+        synchronized (this) {
+            starter = this.starter;
+        }
         if (starter != null) {
             starter.join(TimeUnit.SECONDS.toMillis(60));
         }
