@@ -1,8 +1,5 @@
 package me.gocertify.bridge.admin;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -23,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.support.YotpoSimulator;
 
 /** Contract section 4: the admin token on every route, masked views, 404s and 400s; webhook secret rotation. */
 class AdminApiTest {
@@ -38,14 +35,12 @@ class AdminApiTest {
     @TempDir
     static Path dataDir;
 
-    static WireMockServer yotpo;
+    static YotpoSimulator yotpo;
     static RunningBridge bridge;
 
     @BeforeAll
     static void start() {
-        yotpo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        yotpo.start();
-        yotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200).withBody("{}")));
+        yotpo = new YotpoSimulator();
         bridge = RunningBridge.start(dataDir, yotpo.baseUrl());
         bridge.registerMerchant("acme", API_KEY, GUID, SECRET, "signature");
         assertThat(bridge.postSigned("acme", SECRET,

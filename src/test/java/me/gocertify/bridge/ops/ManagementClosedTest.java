@@ -1,6 +1,5 @@
 package me.gocertify.bridge.ops;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.support.YotpoSimulator;
 
 /** Contract 7: nothing that can change the running bridge is reachable, on either port. */
 class ManagementClosedTest {
@@ -24,13 +23,12 @@ class ManagementClosedTest {
     @TempDir
     static Path dataDir;
 
-    static WireMockServer yotpo;
+    static YotpoSimulator yotpo;
     static RunningBridge bridge;
 
     @BeforeAll
     static void start() {
-        yotpo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        yotpo.start();
+        yotpo = new YotpoSimulator();
         bridge = RunningBridge.start(dataDir, yotpo.baseUrl());
     }
 
