@@ -39,7 +39,7 @@ public final class YotpoCall {
         exchange.setProperty(ACTION_NAME, merchant.actionNameFor(delivery.campaign()));
     }
 
-    /** The custom action: only the contract's fields in the body, the credentials in headers, nothing else passed on. */
+    /** The custom action: only the contract's fields in the body, the merchant named for its credentials, nothing else passed on. */
     public void actionRequest(Exchange exchange) throws JsonProcessingException {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -61,19 +61,13 @@ public final class YotpoCall {
         message.setBody(null);
     }
 
-    /** Drops the credentials from the message as soon as the call is made. */
-    public void forgetCredentials(Exchange exchange) {
-        exchange.getMessage().removeHeader("x-guid");
-        exchange.getMessage().removeHeader("x-api-key");
-    }
-
     private static Message request(Exchange exchange, String method) {
         Merchant merchant = exchange.getProperty(MERCHANT, Merchant.class);
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_METHOD, method);
-        message.setHeader("x-guid", merchant.yotpoGuid());
-        message.setHeader("x-api-key", merchant.yotpoApiKey());
+        // the credentials themselves are added by the HTTP client (YotpoCredentials), never to the Camel message
+        message.setHeader(YotpoCredentials.MERCHANT_HEADER, merchant.id());
         return message;
     }
 }

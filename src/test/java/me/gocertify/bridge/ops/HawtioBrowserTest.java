@@ -51,7 +51,7 @@ class HawtioBrowserTest {
         }
         Assumptions.assumeTrue(installed,
                 "Skipped: the Hawtio browser test needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
-        bridge = RunningBridge.start(HawtioConsoleTest.withHawtio(dataDir));
+        bridge = RunningBridge.start(HawtioConsoleTest.withHawtio(dataDir, "http://127.0.0.1:9"));
         browser = chromium();
     }
 
