@@ -20,6 +20,20 @@ import me.gocertify.bridge.Application;
  */
 public final class BridgeProcess implements AutoCloseable {
 
+    /**
+     * The bridge JVMs' options in tests: the heap cap the README recommends, and the C1 compiler only,
+     * with one compiler thread and the serial collector. Tests start several bridges on a small,
+     * often busy machine; measured there (SeveralInstancesTest, load 25 to 30), a bridge with the
+     * JVM's defaults used about 11 s of CPU to get ready and about 36 ms per webhook (with its
+     * delivery) in its first minute, with these options about 6 s and 24 ms. A test's bridge never
+     * runs long enough to gain from C2.
+     * -Dbridge.process.jvmOptions="..." replaces them.
+     */
+    public static final String JVM_OPTIONS = System.getProperty("bridge.process.jvmOptions",
+            "-Xmx256m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC");
+    /** Starting takes seconds alone; three bridges at once on a loaded 2-core machine took 45 s. */
+    private static final Duration START_CAP = Duration.ofSeconds(180);
+
     private final Process process;
     private final int port;
     private final int managementPort;
@@ -34,9 +48,9 @@ public final class BridgeProcess implements AutoCloseable {
     public static BridgeProcess start(String dbUrl, String yotpoBaseUrl, Path log, Map<String, String> settings) {
         int port = RunningBridge.freePort();
         int managementPort = RunningBridge.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(JVM_OPTIONS.trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         // Hawtio only where a test asks for it: several bridges on one machine would share its port
         command.add("-Dbridge.hawtio.enabled=" + settings.getOrDefault("bridge.hawtio.enabled", "false"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -59,7 +73,7 @@ public final class BridgeProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         BridgeProcess bridge = new BridgeProcess(process, port, managementPort);
-        Awaitility.await("bridge process ready").atMost(Duration.ofSeconds(60))
+        Awaitility.await("bridge process ready").atMost(START_CAP)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.util.ArrayList;
@@ -24,12 +25,20 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * Yotpo Loyalty on WireMock, with a memory: every custom action it receives is recorded the moment
  * the request arrives (so also when the answer is delayed past the client's timeout), and
  * GET /api/v2/customers answers the history of what it recorded. Tests count awards here.
+ * A bridge may reach it through a link of its own ({@link #baseUrl(String)}): the same Yotpo and the
+ * same memory, with answers that can differ by link (a slow network path, say).
  */
 public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
 
-    /** One custom action as Yotpo received it. */
-    public record Action(String guid, String apiKey, String email, String actionName, String createdAt, long arrivedNanos) {
+    /** One custom action as Yotpo received it; {@code link} is the path prefix it came through ("" for none). */
+    public record Action(String guid, String apiKey, String email, String actionName, String createdAt, long arrivedNanos,
+            String link) {
     }
+
+    private static final String ACTIONS = "/api/v2/actions";
+    private static final String CUSTOMERS = "/api/v2/customers";
+    /** A link is an optional first path segment in front of Yotpo's own paths. */
+    private static final String LINK = "(/[a-z0-9-]+)?";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +51,7 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
                 .containerThreads(40).jettyAcceptors(2));
         server.start();
         answerActions(aResponse().withStatus(200).withBody("{}"));
-        server.stubFor(get(urlPathEqualTo("/api/v2/customers")).willReturn(aResponse().withTransformers(getName())));
+        server.stubFor(get(urlPathMatching(LINK + CUSTOMERS)).willReturn(aResponse().withTransformers(getName())));
     }
 
     public WireMockServer wireMock() {
@@ -53,9 +62,19 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
         return server.baseUrl();
     }
 
-    /** Every POST /api/v2/actions is recorded, then answered as given. */
+    /** The base URL of a link of its own to this Yotpo (a path prefix such as "/slow-link"). */
+    public String baseUrl(String link) {
+        return server.baseUrl() + link;
+    }
+
+    /** Every POST /api/v2/actions, through any link, is recorded, then answered as given. */
     public void answerActions(ResponseDefinitionBuilder answer) {
-        answerActions(post(urlPathEqualTo("/api/v2/actions")), answer);
+        answerActions(post(urlPathMatching(LINK + ACTIONS)), answer);
+    }
+
+    /** POST /api/v2/actions through the given link only (it takes precedence), still recorded. */
+    public void answerActionsVia(String link, ResponseDefinitionBuilder answer) {
+        answerActions(post(urlPathEqualTo(link + ACTIONS)).atPriority(1), answer);
     }
 
     /** A more specific stub (by header, scenario state ...) for POST /api/v2/actions, still recorded. */
@@ -103,11 +122,12 @@ public final class YotpoSimulator implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         var request = event.getRequest();
-        if (request.getUrl().startsWith("/api/v2/actions")) {
+        String path = java.net.URI.create(request.getUrl()).getPath();
+        if (path.endsWith(ACTIONS)) {
             JsonNode body = read(request.getBodyAsString());
             received.add(new Action(request.getHeader("x-guid"), request.getHeader("x-api-key"),
                     body.path("customer_email").asText(), body.path("action_name").asText(), body.path("created_at").asText(),
-                    System.nanoTime()));
+                    System.nanoTime(), path.substring(0, path.length() - ACTIONS.length())));
             return event.getResponseDefinition();
         }
         if (!historyAvailable) {
