@@ -211,14 +211,18 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                long cpuBefore = bridge.cpuMillis();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
-                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s", c, result.rate(), result.errors(),
-                        result.latencies().summary()));
+                // CPU per request (warm-up included) is fairer than the rate on a machine others share
+                double cpuPerRequest = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, result.sent());
+                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request", c, result.rate(),
+                        result.errors(), result.latencies().summary(), cpuPerRequest));
                 bridgeRates[i] = result.rate();
                 peak = Math.max(peak, result.rate());
                 row("1", "webhooks accepted per second, bridge, " + c + " connections",
-                        String.format("%.0f/s, %d errors (%s)", result.rate(), result.errors(), result.latencies().summary()), "", null);
+                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request)", result.rate(), result.errors(),
+                                result.latencies().summary(), cpuPerRequest), "", null);
             }
         }
         double barePeak = 0;
@@ -227,10 +231,12 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                long cpuBefore = BridgeJar.cpuMillis(bare.pid());
                 Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
-                progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s", c, result.rate(),
-                        result.errors(), result.latencies().summary()));
+                double cpuPerRequest = (BridgeJar.cpuMillis(bare.pid()) - cpuBefore) / (double) Math.max(1, result.sent());
+                progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s, CPU %.3f ms/request", c,
+                        result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest));
                 barePeak = Math.max(barePeak, result.rate());
                 row("1", "requests answered per second, bare Vert.x server, " + c + " connections",
                         String.format("%.0f/s (bridge: %.0f%% of it)", result.rate(), 100 * bridgeRates[i] / result.rate()), "", null);
@@ -328,6 +334,7 @@ public final class Benchmark {
             before += yotpo.count(guid("thru-" + m));
         }
         long released = System.nanoTime();
+        long cpuBefore = bridge.cpuMillis();
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
             register("thru-" + m, 1000);
         }
@@ -350,12 +357,15 @@ public final class Benchmark {
             last = Math.max(last, times[times.length - 1]);
         }
         double bridgeRate = arrived / ((last - released) / 1e9);
-        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s", arrived, (last - released) / 1e9, bridgeRate));
+        double cpuPerAward = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, arrived);
+        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s, CPU %.2f ms/award", arrived, (last - released) / 1e9,
+                bridgeRate, cpuPerAward));
 
         double plainRate = plainLoop(DELIVERIES);
         progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", DELIVERY_CONCURRENCY, plainRate));
         row("2", String.format("awards per second to a zero-latency Yotpo, %d pending over %d merchants at 1000/s each",
-                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered)", bridgeRate, arrived, expected), "", null);
+                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered; bridge CPU %.2f ms an award)", bridgeRate,
+                arrived, expected, cpuPerAward), "", null);
         row("2", "plain java.net.http.HttpClient loop, same payloads, " + DELIVERY_CONCURRENCY + " threads",
                 String.format("%.0f/s; bridge: %.0f%% of it", plainRate, 100 * bridgeRate / plainRate), ">= 50%",
                 bridgeRate / plainRate >= 0.5 && arrived == expected);
