@@ -88,7 +88,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.integer("bridge.metrics.refresh-seconds")), breaker, camel);
         MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher, settings.integer("bridge.merchants.cache-ms"),
                 System::nanoTime);
-        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")),
+        Duration lease = Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds"));
+        // a claim this young need not be renewed before its call: twice the call's timeouts are still left of its lease
+        Duration callTimeouts = Duration.ofMillis(settings.integer("yotpo.connect-timeout-ms") + settings.integer("yotpo.response-timeout-ms"));
+        Ledger ledger = new Ledger(jdbc, clock, lease, lease.minus(callTimeouts.multipliedBy(2)),
                 settings.integer("bridge.delivery.history-checks"), metrics);
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.retry-max-seconds")),

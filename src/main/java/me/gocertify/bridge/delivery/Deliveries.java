@@ -86,19 +86,11 @@ public final class Deliveries {
             backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
             return;
         }
-        int limit = merchant.get().rateLimitPerSecond();
-        int wanted = Math.min(Math.min(batchSize, maxInFlight - inFlight.get()), rateLimiter.freeSlots(merchantId, limit));
-        if (wanted <= 0) {
+        List<MerchantRateLimiter.Permit> permits = rateLimiter.tryAcquire(merchantId, merchant.get().rateLimitPerSecond(),
+                Math.min(batchSize, maxInFlight - inFlight.get()));
+        if (permits.isEmpty()) {
             backlogged.add(merchantId);
             return;
-        }
-        List<MerchantRateLimiter.Permit> permits = new ArrayList<>();
-        while (permits.size() < wanted) {
-            MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
-            if (permit == null) {
-                break;
-            }
-            permits.add(permit);
         }
         // rows another instance is claiming right now are skipped, so instances share the back-log
         List<Delivery> due = permits.isEmpty() ? List.of() : ledger.claimDue(merchantId, permits.size());

@@ -27,9 +27,28 @@ public final class Jdbc {
     }
 
     private final DataSource dataSource;
+    private volatile String skipLocked;
 
     public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * " FOR UPDATE SKIP LOCKED" on a shared server (PostgreSQL), where instances claiming together
+     * should skip each other's rows; nothing on H2, a one-process store, where FOR UPDATE makes H2 read
+     * and lock every matching row before FETCH FIRST applies (all of a back-log, on every pass).
+     */
+    public String skipLocked() {
+        String clause = skipLocked;
+        if (clause == null) {
+            try (Connection c = dataSource.getConnection()) {
+                clause = c.getMetaData().getDatabaseProductName().startsWith("H2") ? "" : " FOR UPDATE SKIP LOCKED";
+            } catch (SQLException e) {
+                throw new StoreUnavailable("the store did not say what it is", e);
+            }
+            skipLocked = clause;
+        }
+        return clause;
     }
 
     public int update(String sql, Object... parameters) {
