@@ -35,6 +35,7 @@ import me.gocertify.bridge.ops.HawtioConsole;
 import me.gocertify.bridge.ops.OpenApiDocument;
 import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
+import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.VerificationRules;
@@ -71,7 +72,13 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String adminToken = BridgeSecrets.token(settings.text("bridge.admin.token"), dataDir.resolve("admin.token"),
                 "admin token (BRIDGE_ADMIN_TOKEN)");
 
-        Jdbc jdbc = new Jdbc(dataSource);
+        // on H2, webhooks arriving together share one commit (GroupCommit); PostgreSQL groups its commits itself
+        GroupCommit groupCommit = null;
+        if (dataSource.getJdbcUrl().startsWith("jdbc:h2:")) {
+            groupCommit = new GroupCommit(dataSource, settings.integer("bridge.db.group-commit-max"));
+            camel.addService(groupCommit);
+        }
+        Jdbc jdbc = new Jdbc(dataSource, groupCommit);
         // the bridge's metrics join Camel's in the registry scraped at /observe/metrics (set up before this runs)
         MeterRegistry meters = camel.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (meters == null) {

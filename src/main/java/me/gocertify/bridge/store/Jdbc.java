@@ -27,10 +27,17 @@ public final class Jdbc {
     }
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
     private volatile String skipLocked;
 
     public Jdbc(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    /** @param groupCommit when not null, {@link #insertTogetherUnlessPresent} commits through it */
+    public Jdbc(DataSource dataSource, GroupCommit groupCommit) {
         this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
     }
 
     /**
@@ -70,6 +77,14 @@ public final class Jdbc {
             }
             throw new StoreUnavailable("the store did not accept an insert", e);
         }
+    }
+
+    /**
+     * Like {@link #insertUnlessPresent}; with a {@link GroupCommit}, the row is committed together with
+     * the ones other threads insert meanwhile. Either way it answers only once the row is committed.
+     */
+    public boolean insertTogetherUnlessPresent(String sql, Object... parameters) {
+        return groupCommit == null ? insertUnlessPresent(sql, parameters) : groupCommit.insertUnlessPresent(sql, parameters);
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
@@ -138,7 +153,7 @@ public final class Jdbc {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
+    static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = c.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
             Object value = parameters[i];

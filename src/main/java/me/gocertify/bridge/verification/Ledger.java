@@ -69,7 +69,7 @@ public final class Ledger {
         String actionName = merchant.actionNameFor(event.campaign());
         Instant now = clock.instant();
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
-        boolean inserted = jdbc.insertUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
+        boolean inserted = jdbc.insertTogetherUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
                         + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + (event.earnsPoints() ? "CURRENT_TIMESTAMP" : "NULL") + ", FALSE, 0)",
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
