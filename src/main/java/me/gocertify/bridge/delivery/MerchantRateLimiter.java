@@ -150,13 +150,17 @@ public final class MerchantRateLimiter {
         }
         // instances asking at once mostly try different slots
         Collections.shuffle(free);
-        List<Integer> tried = free.subList(0, Math.min(wanted, free.size()));
         String holder = UUID.randomUUID().toString();
-        if (tried.size() == 1) {
-            int slot = tried.get(0);
-            return jdbc.update(takeSlot + " AND slot_no = ?", holder, merchantId, merchantId, merchantId, limit, slot) == 1
-                    ? List.of(new Permit(this, merchantId, slot, holder)) : List.of();
+        if (wanted == 1) {
+            // one slot, tried in turn: another instance may take any one of them at this moment
+            for (int slot : free) {
+                if (jdbc.update(takeSlot + " AND slot_no = ?", holder, merchantId, merchantId, merchantId, limit, slot) == 1) {
+                    return List.of(new Permit(this, merchantId, slot, holder));
+                }
+            }
+            return List.of();
         }
+        List<Integer> tried = free.subList(0, Math.min(wanted, free.size()));
         // one statement (one commit) takes them all; the holder then tells which it got
         Object[] parameters = new Object[5 + tried.size()];
         parameters[0] = holder;
@@ -167,7 +171,7 @@ public final class MerchantRateLimiter {
         for (int i = 0; i < tried.size(); i++) {
             parameters[5 + i] = tried.get(i);
         }
-        if (jdbc.update(takeSlot + " AND slot_no IN (" + String.join(", ", java.util.Collections.nCopies(tried.size(), "?")) + ")",
+        if (jdbc.update(takeSlot + " AND slot_no IN (" + String.join(", ", Collections.nCopies(tried.size(), "?")) + ")",
                 parameters) == 0) {
             return List.of();
         }
