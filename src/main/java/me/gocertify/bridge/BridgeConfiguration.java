@@ -37,6 +37,7 @@ import me.gocertify.bridge.ops.HawtioConsole;
 import me.gocertify.bridge.ops.OpenApiDocument;
 import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
+import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.VerificationRules;
@@ -79,7 +80,13 @@ public final class BridgeConfiguration implements CamelConfiguration {
         String adminToken = BridgeSecrets.token(settings.text("bridge.admin.token"), dataDir.resolve("admin.token"),
                 "admin token (BRIDGE_ADMIN_TOKEN)");
 
-        Jdbc jdbc = new Jdbc(dataSource);
+        // on H2, webhooks arriving together share one commit (GroupCommit); PostgreSQL groups its commits itself
+        GroupCommit groupCommit = null;
+        if (dataSource.getJdbcUrl().startsWith("jdbc:h2:")) {
+            groupCommit = new GroupCommit(dataSource, settings.integer("bridge.db.group-commit-max"));
+            camel.addService(groupCommit);
+        }
+        Jdbc jdbc = new Jdbc(dataSource, groupCommit);
         // the bridge's metrics join Camel's in the registry scraped at /observe/metrics (set up before this runs)
         MeterRegistry meters = camel.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (meters == null) {
@@ -96,7 +103,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.integer("bridge.metrics.refresh-seconds")), breaker, camel);
         MerchantRegistry merchants = new MerchantRegistry(dataSource, cipher, settings.integer("bridge.merchants.cache-ms"),
                 System::nanoTime);
-        Ledger ledger = new Ledger(jdbc, clock, Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds")),
+        Duration lease = Duration.ofSeconds(settings.integer("bridge.delivery.lease-seconds"));
+        // a claim this young need not be renewed before its call: twice the call's timeouts are still left of its lease
+        Duration callTimeouts = Duration.ofMillis(settings.integer("yotpo.connect-timeout-ms") + settings.integer("yotpo.response-timeout-ms"));
+        Ledger ledger = new Ledger(jdbc, clock, lease, lease.minus(callTimeouts.multipliedBy(2)),
                 settings.integer("bridge.delivery.history-checks"), metrics);
         RetryPolicy retries = new RetryPolicy(Duration.ofSeconds(settings.integer("bridge.delivery.retry-initial-seconds")),
                 Duration.ofSeconds(settings.integer("bridge.delivery.retry-max-seconds")),

@@ -8,12 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
+import org.apache.camel.Body;
 
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
+import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.yotpo.YotpoCall;
 
 /**
@@ -44,8 +45,21 @@ public final class Deliveries {
         this.maxInFlight = maxInFlight;
     }
 
-    /** The just-accepted verification, claimed if the merchant's rate allows; otherwise the poller takes it. */
-    public Delivery claimNow(@Header("merchantId") String merchantId, @Header("verificationId") String verificationId) {
+    /** Whether delivery of what was just recorded starts at once: a new verification that earns points. */
+    public static boolean startsNow(@Body Recorded recorded) {
+        return recorded.accepted();
+    }
+
+    /**
+     * The just-accepted verification, claimed if the merchant's rate allows; otherwise the poller
+     * takes it. A merchant with a back-log is left to deliver-freed, which sends the oldest first.
+     */
+    public Delivery claimNow(@Body Recorded recorded) {
+        String merchantId = recorded.merchantId();
+        if (backlogged.contains(merchantId)) {
+            return null;
+        }
+        String verificationId = recorded.verificationId();
         Merchant merchant = merchants.find(merchantId).filter(Merchant::enabled).orElse(null);
         if (merchant == null) {
             return null;
@@ -86,19 +100,11 @@ public final class Deliveries {
             backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
             return;
         }
-        int limit = merchant.get().rateLimitPerSecond();
-        int wanted = Math.min(Math.min(batchSize, maxInFlight - inFlight.get()), rateLimiter.freeSlots(merchantId, limit));
-        if (wanted <= 0) {
+        List<MerchantRateLimiter.Permit> permits = rateLimiter.tryAcquire(merchantId, merchant.get().rateLimitPerSecond(),
+                Math.min(batchSize, maxInFlight - inFlight.get()));
+        if (permits.isEmpty()) {
             backlogged.add(merchantId);
             return;
-        }
-        List<MerchantRateLimiter.Permit> permits = new ArrayList<>();
-        while (permits.size() < wanted) {
-            MerchantRateLimiter.Permit permit = rateLimiter.tryAcquire(merchantId, limit);
-            if (permit == null) {
-                break;
-            }
-            permits.add(permit);
         }
         // rows another instance is claiming right now are skipped, so instances share the back-log
         List<Delivery> due = permits.isEmpty() ? List.of() : ledger.claimDue(merchantId, permits.size());

@@ -7,10 +7,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,8 @@ public final class MerchantRateLimiter {
         private final String merchantId;
         private final int slot;
         private final String holder;
-        private final java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean over = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Permit(MerchantRateLimiter limiter, String merchantId, int slot, String holder) {
             this.limiter = limiter;
@@ -57,8 +58,24 @@ public final class MerchantRateLimiter {
             if (!over.compareAndSet(false, true)) {
                 return false;
             }
-            limiter.release(this, limiter.window);
+            if (!released.get()) {
+                limiter.release(this, limiter.window);
+            }
             return true;
+        }
+
+        /**
+         * The call is over and {@code work} writes its outcome: the slot's window starts in the same
+         * transaction, so the two cost one commit. {@link #finished()} still counts the call as over.
+         */
+        public <T> T finishedWith(Jdbc.Work<T> work) {
+            T result = limiter.jdbc.inTransaction(c -> {
+                T done = work.run(c);
+                Jdbc.update(c, limiter.releaseSql(limiter.window), merchantId, slot, holder);
+                return done;
+            });
+            released.set(true);
+            return result;
         }
 
         /** No call was made under this permit after all: its slot is free at once. */
@@ -89,11 +106,11 @@ public final class MerchantRateLimiter {
         this.window = window;
         // one conditional UPDATE takes a slot: of two instances after the same slot, one wins
         this.takeSlot = "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(abandonAfter) + ", holder = ?"
-                + " WHERE merchant_id = ? AND slot_no = ? AND busy_until <= CURRENT_TIMESTAMP"
+                + " WHERE merchant_id = ? AND busy_until <= CURRENT_TIMESTAMP"
                 + " AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ? AND m.paused_until > CURRENT_TIMESTAMP)"
                 // slots at or above the limit (it was lowered) must all run out before a lower one is used
                 + " AND NOT EXISTS (SELECT 1 FROM rate_slot r WHERE r.merchant_id = ? AND r.slot_no >= ?"
-                + " AND r.busy_until > CURRENT_TIMESTAMP)";
+                + " AND r.busy_until > CURRENT_TIMESTAMP)";  // then the slot(s): AND slot_no = ? or IN (...)
     }
 
     /** After Yotpo's 429: no call for this merchant, from any instance, for the given time. */
@@ -103,38 +120,63 @@ public final class MerchantRateLimiter {
                 + " AND (paused_until IS NULL OR paused_until < " + until + ")", merchantId);
     }
 
-    /** How many calls the merchant could make now, without taking any (slots not made yet count as free). */
-    public int freeSlots(String merchantId, int limit) {
-        List<Integer> busy = jdbc.query("SELECT CASE WHEN EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ?"
-                        + " AND m.paused_until > CURRENT_TIMESTAMP) THEN " + Integer.MAX_VALUE
-                        + " ELSE (SELECT COUNT(*) FROM rate_slot r WHERE r.merchant_id = ? AND r.busy_until > CURRENT_TIMESTAMP) END",
-                row -> row.getInt(1), merchantId, merchantId);
-        return busy.isEmpty() ? limit : Math.max(0, limit - busy.get(0));
-    }
-
     /** A permit for one call now, or null when the merchant is at its rate or paused. */
     public Permit tryAcquire(String merchantId, int limit) {
-        Optional<Permit> permit = take(merchantId, limit);
-        if (permit.isEmpty() && addMissingSlots(merchantId, limit)) {
-            permit = take(merchantId, limit);
-        }
-        return permit.orElse(null);
+        List<Permit> permits = tryAcquire(merchantId, limit, 1);
+        return permits.isEmpty() ? null : permits.get(0);
     }
 
-    private Optional<Permit> take(String merchantId, int limit) {
-        // a plain read first: a refusal (the usual answer under load) writes nothing
+    /** Up to {@code wanted} permits now (fewer, or none, when the merchant is near its rate or paused). */
+    public List<Permit> tryAcquire(String merchantId, int limit, int wanted) {
+        if (wanted <= 0) {
+            return List.of();
+        }
+        List<Permit> permits = take(merchantId, limit, wanted);
+        if (permits.isEmpty() && addMissingSlots(merchantId, limit)) {
+            permits = take(merchantId, limit, wanted);
+        }
+        return permits;
+    }
+
+    private List<Permit> take(String merchantId, int limit, int wanted) {
+        // a plain read first: a refusal (the usual answer under load) writes nothing; read in key order, so
+        // only the first free slots are read whatever the limit
         List<Integer> free = new ArrayList<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
-                + " AND busy_until <= CURRENT_TIMESTAMP ORDER BY busy_until FETCH FIRST 4 ROWS ONLY",
-                row -> row.getInt(1), merchantId, limit));
+                + " AND busy_until <= CURRENT_TIMESTAMP AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ?"
+                + " AND m.paused_until > CURRENT_TIMESTAMP) FETCH FIRST " + (2 * wanted + 2) + " ROWS ONLY",
+                row -> row.getInt(1), merchantId, limit, merchantId));
+        if (free.isEmpty()) {
+            return List.of();
+        }
         // instances asking at once mostly try different slots
         Collections.shuffle(free);
         String holder = UUID.randomUUID().toString();
-        for (int slot : free) {
-            if (jdbc.update(takeSlot, holder, merchantId, slot, merchantId, merchantId, limit) == 1) {
-                return Optional.of(new Permit(this, merchantId, slot, holder));
+        if (wanted == 1) {
+            // one slot, tried in turn: another instance may take any one of them at this moment
+            for (int slot : free) {
+                if (jdbc.update(takeSlot + " AND slot_no = ?", holder, merchantId, merchantId, merchantId, limit, slot) == 1) {
+                    return List.of(new Permit(this, merchantId, slot, holder));
+                }
             }
+            return List.of();
         }
-        return Optional.empty();
+        List<Integer> tried = free.subList(0, Math.min(wanted, free.size()));
+        // one statement (one commit) takes them all; the holder then tells which it got
+        Object[] parameters = new Object[5 + tried.size()];
+        parameters[0] = holder;
+        parameters[1] = merchantId;
+        parameters[2] = merchantId;
+        parameters[3] = merchantId;
+        parameters[4] = limit;
+        for (int i = 0; i < tried.size(); i++) {
+            parameters[5 + i] = tried.get(i);
+        }
+        if (jdbc.update(takeSlot + " AND slot_no IN (" + String.join(", ", Collections.nCopies(tried.size(), "?")) + ")",
+                parameters) == 0) {
+            return List.of();
+        }
+        return jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND holder = ?",
+                row -> new Permit(this, merchantId, row.getInt(1), holder), merchantId, holder);
     }
 
     /** A merchant's slots are made when first needed and when its limit is raised; true when any may have been added. */
@@ -168,10 +210,14 @@ public final class MerchantRateLimiter {
         return true;
     }
 
+    private String releaseSql(Duration after) {
+        return "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(after) + ", holder = NULL"
+                + " WHERE merchant_id = ? AND slot_no = ? AND holder = ?";
+    }
+
     private void release(Permit permit, Duration after) {
         try {
-            jdbc.update("UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(after) + ", holder = NULL"
-                    + " WHERE merchant_id = ? AND slot_no = ? AND holder = ?", permit.merchantId, permit.slot, permit.holder);
+            jdbc.update(releaseSql(after), permit.merchantId, permit.slot, permit.holder);
         } catch (StoreUnavailable e) {
             // the slot stays taken until its lease ends: slower, never faster than the rate
             LOG.warn("{} could not be released ({}); it frees itself at its lease's end", permit, e.getMessage());

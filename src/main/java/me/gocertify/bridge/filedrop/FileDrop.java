@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
@@ -164,9 +165,13 @@ public final class FileDrop {
         finish(file, exchange);
     }
 
-    /** Whether the bridge still runs; while it stops, an unfinished file is left in the inbox. */
+    /**
+     * Whether the bridge still runs; while it stops, an unfinished file is left in the inbox. Starting
+     * counts as running: the inbox is polled at once, possibly before the last routes have started.
+     */
     public boolean isRunning(Exchange exchange) {
-        return exchange.getContext().isStarted();
+        ServiceStatus status = exchange.getContext().getStatus();
+        return status.isStarting() || status.isStarted();
     }
 
     private static boolean storeFailure(Throwable cause) {

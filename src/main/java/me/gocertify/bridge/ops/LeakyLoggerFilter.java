@@ -29,27 +29,34 @@ public final class LeakyLoggerFilter extends TurboFilter {
             // Hawtio's Jetty prints request headers (the Basic login) when debugging; Hawtio and Jolokia their requests
             "org.eclipse.jetty", "io.hawt", "org.jolokia"));
 
-    /** What each logger name seen so far is: asked on every log call, even for levels that are off. */
-    private final Map<String, Silence> byName = new ConcurrentHashMap<>();
+    /**
+     * What each logger seen so far is: asked on every log call, even for levels that are off (Camel
+     * asks isTraceEnabled at every step), so looked up by the logger's identity, not its name.
+     */
+    private final Map<Logger, Silence> byLogger = new ConcurrentHashMap<>();
 
     private enum Silence { NEVER, ALWAYS, BELOW_INFO }
 
     /** Another logger name (or prefix) silenced at every level, from logback.xml. */
     public void addAlways(String name) {
         always.add(name);
-        byName.clear();
+        byLogger.clear();
     }
 
     /** Another logger name (or prefix) silenced below INFO, from logback.xml. */
     public void addBelowInfo(String name) {
         belowInfo.add(name);
-        byName.clear();
+        byLogger.clear();
     }
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        Silence silence = byName.computeIfAbsent(logger.getName(), name -> startsWithAny(name, always) ? Silence.ALWAYS
-                : startsWithAny(name, belowInfo) ? Silence.BELOW_INFO : Silence.NEVER);
+        Silence silence = byLogger.get(logger);
+        if (silence == null) {
+            String name = logger.getName();
+            silence = startsWithAny(name, always) ? Silence.ALWAYS : startsWithAny(name, belowInfo) ? Silence.BELOW_INFO : Silence.NEVER;
+            byLogger.put(logger, silence);
+        }
         if (silence == Silence.ALWAYS || silence == Silence.BELOW_INFO && level != null && !level.isGreaterOrEqual(Level.INFO)) {
             return FilterReply.DENY;
         }

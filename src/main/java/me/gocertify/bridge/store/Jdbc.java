@@ -27,9 +27,35 @@ public final class Jdbc {
     }
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
+    private volatile String skipLocked;
 
     public Jdbc(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    /** @param groupCommit when not null, {@link #insertTogetherUnlessPresent} commits through it */
+    public Jdbc(DataSource dataSource, GroupCommit groupCommit) {
         this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
+    }
+
+    /**
+     * " FOR UPDATE SKIP LOCKED" on a shared server (PostgreSQL), where instances claiming together
+     * should skip each other's rows; nothing on H2, a one-process store, where FOR UPDATE makes H2 read
+     * and lock every matching row before FETCH FIRST applies (all of a back-log, on every pass).
+     */
+    public String skipLocked() {
+        String clause = skipLocked;
+        if (clause == null) {
+            try (Connection c = dataSource.getConnection()) {
+                clause = c.getMetaData().getDatabaseProductName().startsWith("H2") ? "" : " FOR UPDATE SKIP LOCKED";
+            } catch (SQLException e) {
+                throw new StoreUnavailable("the store did not say what it is", e);
+            }
+            skipLocked = clause;
+        }
+        return clause;
     }
 
     public int update(String sql, Object... parameters) {
@@ -51,6 +77,14 @@ public final class Jdbc {
             }
             throw new StoreUnavailable("the store did not accept an insert", e);
         }
+    }
+
+    /**
+     * Like {@link #insertUnlessPresent}; with a {@link GroupCommit}, the row is committed together with
+     * the ones other threads insert meanwhile. Either way it answers only once the row is committed.
+     */
+    public boolean insertTogetherUnlessPresent(String sql, Object... parameters) {
+        return groupCommit == null ? insertUnlessPresent(sql, parameters) : groupCommit.insertUnlessPresent(sql, parameters);
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
@@ -119,7 +153,7 @@ public final class Jdbc {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
+    static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
         PreparedStatement statement = c.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
             Object value = parameters[i];

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
 
-/** A verification claimed for one delivery attempt. */
+/** A verification claimed for one delivery attempt; {@code claimedNanos} is System.nanoTime() just before the claim was asked for. */
 public record Delivery(
         String merchantId,
         String verificationId,
@@ -14,11 +14,12 @@ public record Delivery(
         Instant receivedAt,
         int attempts,
         boolean checkFirst,
+        long claimedNanos,
         MerchantRateLimiter.Permit permit) {
 
     /** This delivery, holding the rate permit its call goes out under. */
     public Delivery withPermit(MerchantRateLimiter.Permit permit) {
-        return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts, checkFirst, permit);
+        return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts, checkFirst, claimedNanos, permit);
     }
 
     /** The call is over (answered, failed or not made): its rate slot starts to run out. False if it was already over. */

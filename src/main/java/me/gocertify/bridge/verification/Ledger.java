@@ -38,15 +38,23 @@ public final class Ledger {
     private final Clock clock;
     private final int historyChecks;
     private final Consumer<String> settled;
+    private final long unrenewedNanos;
+
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks, Consumer<String> settled) {
+        this(jdbc, clock, lease, Duration.ZERO, historyChecks, settled);
+    }
 
     /**
      * @param lease how long an attempt may take before it is judged interrupted
+     * @param unrenewed a claim younger than this still has most of its lease, so {@link #holdClaim} need
+     *        not renew it (zero: always renewed); keep the rest of the lease well above a call's timeouts
      * @param historyChecks how often Yotpo's history is asked about an UNKNOWN verification before
      *        it is left to an operator
      * @param settled told each settled attempt's outcome (delivered, failed, unknown, retry, held_by_breaker)
      */
-    public Ledger(Jdbc jdbc, Clock clock, Duration lease, int historyChecks, Consumer<String> settled) {
+    public Ledger(Jdbc jdbc, Clock clock, Duration lease, Duration unrenewed, int historyChecks, Consumer<String> settled) {
         this.jdbc = jdbc;
+        this.unrenewedNanos = unrenewed.toNanos();
         this.clock = clock;
         this.historyChecks = historyChecks;
         this.settled = settled;
@@ -61,7 +69,7 @@ public final class Ledger {
         String actionName = merchant.actionNameFor(event.campaign());
         Instant now = clock.instant();
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
-        boolean inserted = jdbc.insertUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
+        boolean inserted = jdbc.insertTogetherUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
                         + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + (event.earnsPoints() ? "CURRENT_TIMESTAMP" : "NULL") + ", FALSE, 0)",
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
@@ -76,33 +84,43 @@ public final class Ledger {
      * written before any call goes out, so a crash mid-call is recognised at its lease's end.
      */
     public Optional<Delivery> claim(String merchantId, String verificationId) {
+        long claimedNanos = System.nanoTime();
         return jdbc.inTransaction(c -> {
             int claimed = Jdbc.update(c, claimSql + " AND verification_id = ?", merchantId, verificationId);
             return claimed == 0 ? Optional.<Delivery>empty()
                     : Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification WHERE merchant_id = ? AND verification_id = ?",
-                            Ledger::delivery, merchantId, verificationId).stream().findFirst();
+                            row -> delivery(row, claimedNanos), merchantId, verificationId).stream().findFirst();
         });
     }
 
     /**
-     * Claims up to {@code limit} of the merchant's due verifications, oldest first. Rows another
-     * instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so instances
-     * polling together share the back-log instead of queueing on each other's row locks.
+     * Claims up to {@code limit} of the merchant's due verifications, oldest first. On PostgreSQL,
+     * rows another instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so
+     * instances polling together share the back-log instead of queueing on each other's row locks.
      */
     public List<Delivery> claimDue(String merchantId, int limit) {
         if (limit <= 0) {
             return List.of();
         }
+        long claimedNanos = System.nanoTime();
         return jdbc.inTransaction(c -> {
-            List<String> due = Jdbc.query(c, "SELECT verification_id FROM verification WHERE merchant_id = ?"
-                    + " AND status IN ('PENDING', 'UNKNOWN') AND next_attempt_at <= CURRENT_TIMESTAMP"
-                    + " ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED",
-                    row -> row.getString(1), merchantId);
+            // one read per status, each in the order of the index (status, merchant_id, next_attempt_at), so
+            // only the first rows are read whatever the back-log (an IN over both statuses sorted all of it)
+            List<Map.Entry<Instant, String>> due = new java.util.ArrayList<>();
+            for (String status : new String[] {"PENDING", "UNKNOWN"}) {
+                due.addAll(Jdbc.query(c, "SELECT next_attempt_at, verification_id FROM verification WHERE status = '" + status + "'"
+                        + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
+                        + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST " + limit + " ROWS ONLY" + jdbc.skipLocked(),
+                        row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), row.getString("verification_id")), merchantId));
+            }
+            due.sort(Map.Entry.comparingByKey());
             List<Delivery> claimed = new java.util.ArrayList<>();
-            for (String verificationId : due) {
+            for (Map.Entry<Instant, String> next : due.subList(0, Math.min(limit, due.size()))) {
+                String verificationId = next.getValue();
                 if (Jdbc.update(c, claimSql + " AND verification_id = ?", merchantId, verificationId) == 1) {
                     claimed.addAll(Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification"
-                            + " WHERE merchant_id = ? AND verification_id = ?", Ledger::delivery, merchantId, verificationId));
+                            + " WHERE merchant_id = ? AND verification_id = ?", row -> delivery(row, claimedNanos),
+                            merchantId, verificationId));
                 }
             }
             return claimed;
@@ -115,6 +133,10 @@ public final class Ledger {
      * another deliverer), and then no call may be made.
      */
     public boolean holdClaim(Delivery delivery) {
+        if (System.nanoTime() - delivery.claimedNanos() < unrenewedNanos) {
+            // the lease, judged by the database's clock from after claimedNanos, has most of its time left
+            return true;
+        }
         return jdbc.update(renewSql, delivery.merchantId(), delivery.verificationId(), delivery.attempts()) == 1;
     }
 
@@ -196,8 +218,11 @@ public final class Ledger {
         parameters[values.length + 1] = delivery.verificationId();
         parameters[values.length + 2] = delivery.attempts();
         // attempts names the claim: a later claim of the same row (after this one's lease ran out) is left alone
-        int changed = jdbc.update("UPDATE verification SET lease_until = NULL, " + assignments
-                + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING' AND attempts = ?", parameters);
+        String sql = "UPDATE verification SET lease_until = NULL, " + assignments
+                + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING' AND attempts = ?";
+        Jdbc.Work<Integer> write = c -> Jdbc.update(c, sql, parameters);
+        // the call is over: its rate slot starts its window in the same commit as the outcome
+        int changed = delivery.permit() == null ? jdbc.update(sql, parameters) : delivery.permit().finishedWith(write);
         if (changed == 1) {
             settled.accept(outcome);
         }
@@ -259,10 +284,10 @@ public final class Ledger {
                 + " WHERE merchant_id = ? AND status IN ('FAILED', 'UNKNOWN')" + one, parameters);
     }
 
-    private static Delivery delivery(ResultSet row) throws SQLException {
+    private static Delivery delivery(ResultSet row, long claimedNanos) throws SQLException {
         return new Delivery(row.getString("merchant_id"), row.getString("verification_id"), row.getString("campaign"),
                 row.getString("email"), Jdbc.instant(row, "verified_at"), Jdbc.instant(row, "received_at"),
-                row.getInt("attempts"), row.getBoolean("check_first"), null);
+                row.getInt("attempts"), row.getBoolean("check_first"), claimedNanos, null);
     }
 
     private static String text(Instant instant) {

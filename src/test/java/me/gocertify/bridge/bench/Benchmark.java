@@ -42,13 +42,15 @@ public final class Benchmark {
     private static final Path OUT = Path.of(System.getProperty("bench.dir", "target/benchmark"));
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
+    /** Load before the first accept run, for the bridge and the bare server alike: JIT compilation takes a while on 2 cores. */
+    private static final int SERVER_WARMUP = Integer.getInteger("bench.serverWarmup", 20);
     private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64").split(","))
             .mapToInt(text -> Integer.parseInt(text.trim())).toArray();
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
     private static final int BACKLOG_RATE = 50;
-    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, filedrop. */
-    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,filedrop")
+    /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, cds, filedrop. */
+    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
             .split(","));
     private static final int DELIVERY_MERCHANTS = 4;
     private static final int DELIVERY_CONCURRENCY = 16;
@@ -135,6 +137,9 @@ public final class Benchmark {
                     "<= 3 s", bridge.readyMillis <= 3000);
             bridge.close();
         }
+        if (PHASES.contains("cds")) {
+            classDataSharing(log);
+        }
         if (PHASES.contains("filedrop")) {
             fileDrop();
         }
@@ -170,6 +175,40 @@ public final class Benchmark {
         row("6", String.format("file drop: a %,d-row CSV, records per second (from the drop to .done, deliveries paused)", rows),
                 rate + (exit == 0 ? "" : " (exit " + exit + ")"), "", null);
         row("6", "file drop: peak heap", heap, "within -Xmx256m", exit == 0 && !"?".equals(heap));
+    }
+
+    /**
+     * Figure 5 with the class-data-sharing archive README describes: one start writes the classes it
+     * loaded to an archive at exit; later starts map them instead of reading and verifying them from the jar.
+     */
+    private void classDataSharing(Path log) throws Exception {
+        Path dir = OUT.resolve("run-cds");
+        clean(dir);
+        Path archive = dir.resolve("bridge.jsa").toAbsolutePath();
+        List<String> writing = new ArrayList<>(jvmArgs);
+        writing.add("-XX:ArchiveClassesAtExit=" + archive);
+        try (BridgeJar training = BridgeJar.start(jar, dir, yotpo.baseUrl(), writing, log)) {
+            training.admin("PUT", "/admin/merchants/cds", String.format("{\"yotpo_api_key\":\"api-key-cds-0123456789\","
+                    + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("cds"), SECRET));
+            try (LoadGenerator load = new LoadGenerator(training.port,
+                    Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+                load.closedLoop(webhooks("cds", "train"), 4, 200);
+            }
+        }
+        List<String> sharing = new ArrayList<>(jvmArgs);
+        sharing.add("-XX:SharedArchiveFile=" + archive);
+        double without;
+        double with;
+        try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, log)) {
+            without = plain.readyMillis;
+        }
+        try (BridgeJar shared = BridgeJar.start(jar, dir, yotpo.baseUrl(), sharing, log)) {
+            with = shared.readyMillis;
+        }
+        progress(String.format("start to ready, same data: %.2f s without the archive, %.2f s with it", without / 1000, with / 1000));
+        row("5", "start to ready with the class-data-sharing archive (README; -XX:SharedArchiveFile), next to a start"
+                + " without it just before, same data", String.format("%.2f s (without: %.2f s)", with / 1000, without / 1000),
+                "<= 3 s", with <= 3000);
     }
 
     /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */
@@ -208,29 +247,35 @@ public final class Benchmark {
         double[] bridgeRates = new double[CONCURRENCY.length];
         try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
             progress("accept: warming the bridge up");
-            load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                long cpuBefore = bridge.cpuMillis();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
-                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s", c, result.rate(), result.errors(),
-                        result.latencies().summary()));
+                // CPU per request (warm-up included) is fairer than the rate on a machine others share
+                double cpuPerRequest = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, result.sent());
+                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request", c, result.rate(),
+                        result.errors(), result.latencies().summary(), cpuPerRequest));
                 bridgeRates[i] = result.rate();
                 peak = Math.max(peak, result.rate());
                 row("1", "webhooks accepted per second, bridge, " + c + " connections",
-                        String.format("%.0f/s, %d errors (%s)", result.rate(), result.errors(), result.latencies().summary()), "", null);
+                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request)", result.rate(), result.errors(),
+                                result.latencies().summary(), cpuPerRequest), "", null);
             }
         }
         double barePeak = 0;
         Process bare = startBareServer();
         try (LoadGenerator load = new LoadGenerator(barePort, headers, 202)) {
-            load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(5), Duration.ofSeconds(1));
+            load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                long cpuBefore = BridgeJar.cpuMillis(bare.pid());
                 Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
-                progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s", c, result.rate(),
-                        result.errors(), result.latencies().summary()));
+                double cpuPerRequest = (BridgeJar.cpuMillis(bare.pid()) - cpuBefore) / (double) Math.max(1, result.sent());
+                progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s, CPU %.3f ms/request", c,
+                        result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest));
                 barePeak = Math.max(barePeak, result.rate());
                 row("1", "requests answered per second, bare Vert.x server, " + c + " connections",
                         String.format("%.0f/s (bridge: %.0f%% of it)", result.rate(), 100 * bridgeRates[i] / result.rate()), "", null);
@@ -328,6 +373,7 @@ public final class Benchmark {
             before += yotpo.count(guid("thru-" + m));
         }
         long released = System.nanoTime();
+        long cpuBefore = bridge.cpuMillis();
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
             register("thru-" + m, 1000);
         }
@@ -350,12 +396,15 @@ public final class Benchmark {
             last = Math.max(last, times[times.length - 1]);
         }
         double bridgeRate = arrived / ((last - released) / 1e9);
-        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s", arrived, (last - released) / 1e9, bridgeRate));
+        double cpuPerAward = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, arrived);
+        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s, CPU %.2f ms/award", arrived, (last - released) / 1e9,
+                bridgeRate, cpuPerAward));
 
         double plainRate = plainLoop(DELIVERIES);
         progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", DELIVERY_CONCURRENCY, plainRate));
         row("2", String.format("awards per second to a zero-latency Yotpo, %d pending over %d merchants at 1000/s each",
-                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered)", bridgeRate, arrived, expected), "", null);
+                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered; bridge CPU %.2f ms an award)", bridgeRate,
+                arrived, expected, cpuPerAward), "", null);
         row("2", "plain java.net.http.HttpClient loop, same payloads, " + DELIVERY_CONCURRENCY + " threads",
                 String.format("%.0f/s; bridge: %.0f%% of it", plainRate, 100 * bridgeRate / plainRate), ">= 50%",
                 bridgeRate / plainRate >= 0.5 && arrived == expected);

@@ -116,6 +116,23 @@ final class BridgeJar implements AutoCloseable {
         return 0;
     }
 
+    /** CPU time the bridge's process has used so far (user and system), in milliseconds. */
+    long cpuMillis() {
+        return cpuMillis(process.pid());
+    }
+
+    /** CPU time a process has used so far, from /proc/{pid}/stat (clock ticks of 10 ms); 0 if unreadable. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, utime 14 and stime 15 (1-based, of the whole line)
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** The largest resident memory sampled (every 200 ms) since the last reset, in MiB. */
     double peakRssMb() {
         return peakRssKb.get() / 1024.0;

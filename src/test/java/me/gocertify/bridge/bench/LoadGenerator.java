@@ -27,8 +27,8 @@ final class LoadGenerator implements AutoCloseable {
     record Request(String path, Buffer body) {
     }
 
-    /** What a run measured, over its measured part only (not the warm-up). */
-    record Result(long ok, long errors, double seconds, Latencies latencies) {
+    /** What a run measured, over its measured part only (not the warm-up); {@code sent}: every request of the run. */
+    record Result(long ok, long errors, double seconds, Latencies latencies, long sent) {
         double rate() {
             return ok / seconds;
         }
@@ -167,7 +167,7 @@ final class LoadGenerator implements AutoCloseable {
         void finishIfIdle() {
             if (stopped && active == 0 && !done.isDone()) {
                 client.close();
-                done.complete(new Result(ok, errors, (Math.min(end, System.nanoTime()) - measureFrom) / 1e9, latencies));
+                done.complete(new Result(ok, errors, (Math.min(end, System.nanoTime()) - measureFrom) / 1e9, latencies, seq));
             }
         }
     }

@@ -3,6 +3,13 @@ package me.gocertify.bridge.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +54,49 @@ class DurabilityTest {
             assertThat(client.postSigned("acme", SECRET,
                     "{\"verification_id\":\"k-0\",\"campaign\":\"students\",\"email\":\"s0@example.com\"}").body())
                     .contains("\"status\":\"duplicate\"");
+        }
+    }
+
+    /** Webhooks arriving together share a commit (GroupCommit on H2): each 202 still comes only after its own row's. */
+    @Test
+    void verificationsAcceptedTogetherSurviveKillDashNine() throws Exception {
+        String db = "jdbc:h2:file:" + dir.resolve("together").toAbsolutePath() + ";WRITE_DELAY=0";
+        String yotpo = "http://127.0.0.1:" + RunningBridge.freePort();
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        try (BridgeProcess first = BridgeProcess.start(db, yotpo, dir.resolve("together-first.log"), Map.of())) {
+            BridgeClient client = first.client();
+            client.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+            ExecutorService senders = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<?>> sent = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    int sender = t;
+                    sent.add(senders.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            String id = "t" + sender + "-" + i;
+                            if (client.postSigned("acme", SECRET, "{\"verification_id\":\"" + id
+                                    + "\",\"campaign\":\"students\",\"email\":\"s" + i + "@example.com\"}").statusCode() == 202) {
+                                accepted.add(id);
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> each : sent) {
+                    each.get();
+                }
+            } finally {
+                senders.shutdownNow();
+            }
+            first.kill();
+        }
+        assertThat(accepted).hasSize(400);
+
+        try (BridgeProcess second = BridgeProcess.start(db, yotpo, dir.resolve("together-second.log"), Map.of())) {
+            BridgeClient client = second.client();
+            for (String id : accepted) {
+                assertThat(client.admin("GET", "/admin/merchants/acme/verifications/" + id).statusCode())
+                        .as("verification %s after kill -9", id).isEqualTo(200);
+            }
         }
     }
 }
