@@ -1,6 +1,5 @@
 package me.gocertify.bridge.store;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,11 +115,11 @@ public final class GroupCommit extends ServiceSupport {
             store.inTransaction(c -> {
                 for (int i = 0; i < batch.size(); i++) {
                     Insert insert = batch.get(i);
-                    try (PreparedStatement statement = Jdbc.prepare(c, insert.sql(), insert.parameters())) {
-                        statement.executeUpdate();
+                    try {
+                        Jdbc.update(c, insert.sql(), insert.parameters());
                         inserted[i] = true;
                     } catch (SQLException e) {
-                        if ("23505".equals(e.getSQLState())) {
+                        if (Jdbc.isDuplicateKey(e)) {
                             inserted[i] = false;
                         } else {
                             failed[i] = new StoreUnavailable("the store did not accept an insert", e);

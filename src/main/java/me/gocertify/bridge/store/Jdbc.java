@@ -59,8 +59,8 @@ public final class Jdbc {
     }
 
     public int update(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = prepare(c, sql, parameters)) {
-            return statement.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, parameters);
         } catch (SQLException e) {
             throw new StoreUnavailable("the store did not accept an update", e);
         }
@@ -72,7 +72,7 @@ public final class Jdbc {
             statement.executeUpdate();
             return true;
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
+            if (isDuplicateKey(e)) {
                 return false;
             }
             throw new StoreUnavailable("the store did not accept an insert", e);
@@ -88,13 +88,8 @@ public final class Jdbc {
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = prepare(c, sql, parameters);
-                ResultSet rows = statement.executeQuery()) {
-            List<T> result = new ArrayList<>();
-            while (rows.next()) {
-                result.add(mapper.map(rows));
-            }
-            return result;
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, mapper, parameters);
         } catch (SQLException e) {
             throw new StoreUnavailable("the store did not answer a query", e);
         }
@@ -146,6 +141,11 @@ public final class Jdbc {
         String sign = millis < 0 ? "-" : "+";
         millis = Math.abs(millis);
         return "(CURRENT_TIMESTAMP " + sign + " INTERVAL '" + (millis / 1000) + "." + String.format("%03d", millis % 1000) + "' SECOND)";
+    }
+
+    /** A unique-key violation (SQL state 23505, on H2 and PostgreSQL alike). */
+    static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 
     public static Instant instant(ResultSet row, String column) throws SQLException {
