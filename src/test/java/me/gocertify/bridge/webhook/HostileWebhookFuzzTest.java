@@ -47,6 +47,7 @@ class HostileWebhookFuzzTest {
     static final String BEARER = "bearer-secret-4f7a1c9e2b6d";
     static final String ID = "@@ID@@";
     static final AtomicInteger COUNTER = new AtomicInteger();
+    /** "merchant/verification_id" of each 202: the ledger's key, so two merchants may each record one id. */
     static final Set<String> ANSWERED_RECORDED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static final Map<Integer, Integer> STATUSES = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -84,9 +85,9 @@ class HostileWebhookFuzzTest {
             // nothing that was refused is recorded: the ledger holds exactly what was answered 202
             DataSource dataSource = bridge.camel().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
             Set<String> recorded = new HashSet<>();
-            try (var c = dataSource.getConnection(); var rows = c.createStatement().executeQuery("SELECT verification_id FROM verification")) {
+            try (var c = dataSource.getConnection(); var rows = c.createStatement().executeQuery("SELECT merchant_id, verification_id FROM verification")) {
                 while (rows.next()) {
-                    recorded.add(rows.getString(1));
+                    recorded.add(rows.getString(1) + "/" + rows.getString(2));
                 }
             }
             System.out.println("Fuzz answers by status: " + STATUSES + ", recorded " + recorded.size());
@@ -126,7 +127,7 @@ class HostileWebhookFuzzTest {
         assertThat(response.body()).as("%s", attack).startsWith("{").endsWith("}");
         if (response.statusCode() < 300) {
             // a generated field may itself be a valid id: the answer names the one recorded
-            String answered = answeredId(response.body());
+            String answered = attack.merchant() + "/" + answeredId(response.body());
             if (response.statusCode() == 202) {
                 assertThat(ANSWERED_RECORDED.add(answered)).as("202 twice for %s", answered).isTrue();
             } else {
