@@ -195,4 +195,23 @@ class LedgerOnBothDatabasesTest {
         assertThat(limiter.tryAcquire("acme", 1)).isNotNull();
         assertThat(limiter.tryAcquire("acme", 1)).isNull();
     }
+
+    /**
+     * A claim reads the one row it claims, however long the merchant's back-log, even on a new H2
+     * store whose statistics know nothing yet (H2 then planned the claim with the due index and read
+     * every due row of the merchant).
+     */
+    @org.junit.jupiter.api.Test
+    void aClaimReadsOneRowHoweverLongTheBacklog() {
+        Ledger ledger = open("h2", Duration.ofSeconds(30));
+        for (int i = 0; i < 500; i++) {
+            ledger.recordOnce(event("v-" + i, true), ACME);
+        }
+        String plan = String.join("\n", jdbc.query("EXPLAIN ANALYZE " + ledger.claimStatement(), row -> row.getString(1),
+                "acme", "v-250"));
+        java.util.regex.Matcher scanned = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+        assertThat(scanned.find()).as(plan).isTrue();
+        assertThat(Integer.parseInt(scanned.group(1))).as(plan).isLessThanOrEqualTo(2); // the row, and the end of the range
+        assertThat(ledger.claim("acme", "v-499")).isPresent();
+    }
 }
