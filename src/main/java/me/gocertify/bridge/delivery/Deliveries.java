@@ -45,9 +45,13 @@ public final class Deliveries {
         this.maxInFlight = maxInFlight;
     }
 
-    /** Whether delivery of what was just recorded starts at once: a new verification that earns points. */
-    public static boolean startsNow(@Body Recorded recorded) {
-        return recorded.accepted();
+    /**
+     * Whether delivery of what was just recorded starts at once: a new verification that earns points,
+     * for a merchant without a back-log (claimNow would leave it to deliver-freed anyway, so it is not
+     * even handed over).
+     */
+    public boolean startsNow(@Body Recorded recorded) {
+        return recorded.accepted() && !backlogged.contains(recorded.merchantId());
     }
 
     /**
