@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Locale;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 import me.gocertify.bridge.merchant.Merchant;
@@ -25,8 +26,8 @@ public final class WebhookGuard {
         this.clock = clock;
     }
 
-    /** The authenticated, enabled merchant; otherwise a 401 or 403. */
-    public Merchant admit(@Header("merchantId") String merchantId,
+    /** The authenticated, enabled merchant, set as the exchange property {@code merchant}; otherwise a 401 or 403. */
+    public void admit(Exchange exchange, @Header("merchantId") String merchantId,
             @Header("Authorization") String authorization,
             @Header("webhook-id") String webhookId,
             @Header("webhook-timestamp") String webhookTimestamp,
@@ -47,7 +48,7 @@ public final class WebhookGuard {
         if (!merchant.enabled()) {
             throw new ClientError(403, "merchant_disabled", null, null);
         }
-        return merchant;
+        exchange.setProperty("merchant", merchant); // read by Ledger.recordOnce
     }
 
     /** application/json, with at most a UTF-8 charset parameter. */
