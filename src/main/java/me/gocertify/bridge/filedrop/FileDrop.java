@@ -64,8 +64,11 @@ public final class FileDrop {
         return file.openRecords(() -> isRunning(exchange));
     }
 
-    /** The record's merchant, which must exist and be enabled; there is no signature to check. */
-    public Merchant merchantOf(@Body FileRecord record, @ExchangeProperty(FILE) DroppedFile file) {
+    /**
+     * The record's merchant, which must exist and be enabled (there is no signature to check), set as
+     * the exchange property {@code merchant}.
+     */
+    public void merchantOf(@Body FileRecord record, @ExchangeProperty(FILE) DroppedFile file, Exchange exchange) {
         file.reading(record);
         if (record.unreadable() != null) {
             throw new RejectedRecord(record.unreadable());
@@ -85,7 +88,7 @@ public final class FileDrop {
         if (!merchant.get().enabled()) {
             throw new RejectedRecord("merchant " + merchantId + " is disabled");
         }
-        return merchant.get();
+        exchange.setProperty("merchant", merchant.get());
     }
 
     /** The webhook's own rules, applied to the record's fields. */
