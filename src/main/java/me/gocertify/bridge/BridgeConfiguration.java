@@ -42,6 +42,7 @@ import me.gocertify.bridge.ops.BridgeMetrics;
 import me.gocertify.bridge.ops.DatabaseHealthCheck;
 import me.gocertify.bridge.ops.HawtioConsole;
 import me.gocertify.bridge.ops.OpenApiDocument;
+import me.gocertify.bridge.ops.SharedMBeanInfo;
 import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.GroupCommit;
@@ -72,6 +73,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         // the backlog tracer, even idle, then copies every message at every step (about a sixth of the CPU
         // under load). Breakpoints, stepping and the suspended message work without it.
         camel.setMessageHistory(false);
+        camel.getCamelContextExtension().setManagementMBeanAssembler(new SharedMBeanInfo(camel));
 
         HikariDataSource dataSource = Database.pool(settings.text("bridge.db.url"), settings.text("bridge.db.user"),
                 settings.text("bridge.db.password"), settings.integer("bridge.db.pool-size"));
