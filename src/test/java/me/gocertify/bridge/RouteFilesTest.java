@@ -47,6 +47,17 @@ class RouteFilesTest {
     }
 
     @Test
+    void thePackedRouteFilesAreNamedOneByOneAndAreEveryFileOfRoutes() throws IOException {
+        List<String> files = new ArrayList<>();
+        try (DirectoryStream<Path> yaml = Files.newDirectoryStream(ROUTES, "*.camel.yaml")) {
+            yaml.forEach(file -> files.add("routes/" + file.getFileName()));
+        }
+        files.sort(null);
+        // outside the project root the routes come from the classpath, named one by one (no scan of the jar)
+        assertThat(Application.packedRouteFiles()).isEqualTo(files);
+    }
+
+    @Test
     void aYamlMistakeStopsTheStartAndNamesTheFile() throws IOException {
         copyRoutes();
         // "stepz" is no key of a route's from: the kind of typo an engineer makes

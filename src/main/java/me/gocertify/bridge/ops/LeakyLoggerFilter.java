@@ -16,8 +16,8 @@ import ch.qos.logback.core.spi.FilterReply;
  * Silences the loggers that print secrets verbatim, where no mask can reach: raw HTTP client
  * traffic (Yotpo's x-api-key and x-guid) at every level; resolved property values (the master
  * key, the admin token), bean call arguments (bearer tokens) and Hawtio's web server (its Basic
- * login) below INFO. Set in logback.xml,
- * so turning any logger up to TRACE cannot bring them back.
+ * login) below INFO. Installed by BridgeLogging before any configuration file is read, so
+ * turning any logger up to TRACE cannot bring them back.
  */
 public final class LeakyLoggerFilter extends TurboFilter {
 
@@ -37,13 +37,13 @@ public final class LeakyLoggerFilter extends TurboFilter {
 
     private enum Silence { NEVER, ALWAYS, BELOW_INFO }
 
-    /** Another logger name (or prefix) silenced at every level, from logback.xml. */
+    /** Another logger name (or prefix) silenced at every level (a turboFilter element in a logback file). */
     public void addAlways(String name) {
         always.add(name);
         byLogger.clear();
     }
 
-    /** Another logger name (or prefix) silenced below INFO, from logback.xml. */
+    /** Another logger name (or prefix) silenced below INFO (a turboFilter element in a logback file). */
     public void addBelowInfo(String name) {
         belowInfo.add(name);
         byLogger.clear();

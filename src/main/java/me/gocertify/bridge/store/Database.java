@@ -12,7 +12,24 @@ public final class Database {
     private Database() {
     }
 
+    /** The pool, connected and its schema migrated before it is returned. */
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        HikariDataSource dataSource = new HikariDataSource(config(url, user, password, poolSize));
+        migrate(dataSource);
+        return dataSource;
+    }
+
+    /**
+     * The pool, not yet connected: it connects on its first use (the bridge's start migrates the
+     * schema on a thread of its own, see SchemaMigration).
+     */
+    public static HikariDataSource pool(String url, String user, String password, int poolSize) {
+        HikariDataSource dataSource = new HikariDataSource();
+        config(url, user, password, poolSize).copyStateTo(dataSource);
+        return dataSource;
+    }
+
+    private static HikariConfig config(String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(withDurableH2Settings(url));
         config.setUsername(user);
@@ -20,9 +37,7 @@ public final class Database {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("bridge-db");
         config.setAutoCommit(true);
-        HikariDataSource dataSource = new HikariDataSource(config);
-        migrate(dataSource);
-        return dataSource;
+        return config;
     }
 
     /**
