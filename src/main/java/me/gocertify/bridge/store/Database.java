@@ -29,7 +29,9 @@ public final class Database {
      * An H2 URL with the two settings the bridge's promises rest on, added where missing:
      * WRITE_DELAY=0 (a commit is on disk before the 202, so it survives kill -9) and
      * DB_CLOSE_ON_EXIT=FALSE (H2's own shutdown hook must not close the store while in-flight
-     * deliveries are still writing their outcomes back during a graceful shutdown).
+     * deliveries are still writing their outcomes back during a graceful shutdown). And, for speed,
+     * QUERY_CACHE_SIZE=64: H2 keeps each connection's last 8 parsed statements by default, fewer than
+     * the delivery path uses, so most statements were parsed again each time.
      */
     static String withDurableH2Settings(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -42,6 +44,9 @@ public final class Database {
         }
         if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
             durable += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        if (!upper.contains(";QUERY_CACHE_SIZE=")) {
+            durable += ";QUERY_CACHE_SIZE=64";
         }
         return durable;
     }
