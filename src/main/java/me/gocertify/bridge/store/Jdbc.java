@@ -97,8 +97,8 @@ public final class Jdbc {
 
     /**
      * Like {@link #inTransaction}; with a {@link GroupCommit}, the work shares its commit with what other
-     * threads write meanwhile (it must then be short and touch nothing but the store: it is undone alone
-     * when it fails, and run again when another's fails). Either way it answers only once the work is committed.
+     * threads write meanwhile (it must then be short, and is undone alone when it fails). Either way it
+     * answers only once the work is committed.
      */
     public <T> T inSharedTransaction(Work<T> work) {
         return groupCommit == null ? inTransaction(work) : groupCommit.inSharedTransaction(work);
