@@ -83,8 +83,9 @@ public final class Deliveries {
     public synchronized List<Delivery> claimDue() {
         ledger.expireLeases();
         List<Delivery> claimed = new ArrayList<>();
-        for (String merchantId : ledger.merchantsWithDue()) {
-            claimFor(merchantId, claimed);
+        List<String> due = ledger.merchantsWithDue();
+        for (int i = 0; i < due.size(); i++) {
+            claimFor(due.get(i), claimed, due.size() - i);
         }
         return claimed;
     }
@@ -92,20 +93,32 @@ public final class Deliveries {
     /** Claims more for the merchants whose last pass left some due, where a rate slot has freed since. */
     public synchronized List<Delivery> claimFreed() {
         List<Delivery> claimed = new ArrayList<>();
-        for (String merchantId : backlogged) {
-            claimFor(merchantId, claimed);
+        List<String> waiting = new ArrayList<>(backlogged);
+        for (int i = 0; i < waiting.size(); i++) {
+            claimFor(waiting.get(i), claimed, waiting.size() - i);
         }
         return claimed;
     }
 
-    private void claimFor(String merchantId, List<Delivery> claimed) {
+    /**
+     * Whether the deliverers, one of them just done, should have more now rather than at the next
+     * pass: a back-log waits and half of what was claimed is finished (so a claim is still a batch).
+     */
+    public boolean wantsMore() {
+        return !backlogged.isEmpty() && inFlight.get() <= maxInFlight / 2;
+    }
+
+    /** @param sharing this and the merchants after it in this pass share what the deliverers can still take */
+    private void claimFor(String merchantId, List<Delivery> claimed, int sharing) {
         Optional<Merchant> merchant = merchants.find(merchantId).filter(Merchant::enabled);
         if (merchant.isEmpty()) {
             backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
             return;
         }
+        int room = maxInFlight - inFlight.get();
+        // an even share, so the first merchant of a pass never takes all the room of every pass
         List<MerchantRateLimiter.Permit> permits = rateLimiter.tryAcquire(merchantId, merchant.get().rateLimitPerSecond(),
-                Math.min(batchSize, maxInFlight - inFlight.get()));
+                Math.min(batchSize, (room + sharing - 1) / sharing));
         if (permits.isEmpty()) {
             backlogged.add(merchantId);
             return;

@@ -66,10 +66,11 @@ public final class MerchantRateLimiter {
 
         /**
          * The call is over and {@code work} writes its outcome: the slot's window starts in the same
-         * transaction, so the two cost one commit. {@link #finished()} still counts the call as over.
+         * transaction, so the two cost one commit, shared (on H2) with the other deliverers' outcomes
+         * written meanwhile. {@link #finished()} still counts the call as over.
          */
         public <T> T finishedWith(Jdbc.Work<T> work) {
-            T result = limiter.jdbc.inTransaction(c -> {
+            T result = limiter.jdbc.inSharedTransaction(c -> {
                 T done = work.run(c);
                 Jdbc.update(c, limiter.releaseSql(limiter.window), merchantId, slot, holder);
                 return done;
@@ -95,6 +96,8 @@ public final class MerchantRateLimiter {
     private final Duration window;
     /** How many slots each merchant is known to have in the store, so a refusal costs one read. */
     private final Map<String, Integer> slotsKnown = new ConcurrentHashMap<>();
+    /** Per merchant, the slot after the last one this instance found free: the next search starts there. */
+    private final Map<String, Integer> nextSlot = new ConcurrentHashMap<>();
     private final String takeSlot;
 
     /**
@@ -139,44 +142,68 @@ public final class MerchantRateLimiter {
     }
 
     private List<Permit> take(String merchantId, int limit, int wanted) {
-        // a plain read first: a refusal (the usual answer under load) writes nothing; read in key order, so
-        // only the first free slots are read whatever the limit
-        List<Integer> free = new ArrayList<>(jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no < ?"
-                + " AND busy_until <= CURRENT_TIMESTAMP AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ?"
-                + " AND m.paused_until > CURRENT_TIMESTAMP) FETCH FIRST " + (2 * wanted + 2) + " ROWS ONLY",
-                row -> row.getInt(1), merchantId, limit, merchantId));
+        // a plain read first: a refusal (the usual answer under load) writes nothing. Slots are read in key order
+        // from where this instance last took one: those were taken longest ago, so are the likeliest free, and a
+        // high limit's busy slots are not read on every take (with 1,000 slots, some hundreds are busy at a time)
+        int from = nextSlot.getOrDefault(merchantId, 0);
+        from = from >= limit ? 0 : from;
+        int candidates = 2 * wanted + 2;
+        List<Integer> free = new ArrayList<>(freeSlots(merchantId, from, limit, candidates));
+        int last = free.isEmpty() ? -1 : Collections.max(free);
+        if (free.size() < candidates && from > 0) {
+            List<Integer> wrapped = freeSlots(merchantId, 0, from, candidates - free.size());
+            free.addAll(wrapped);
+            last = wrapped.isEmpty() ? last : Collections.max(wrapped);
+        }
         if (free.isEmpty()) {
             return List.of();
         }
+        nextSlot.put(merchantId, last + 1);
         // instances asking at once mostly try different slots
         Collections.shuffle(free);
         String holder = UUID.randomUUID().toString();
         if (wanted == 1) {
             // one slot, tried in turn: another instance may take any one of them at this moment
             for (int slot : free) {
-                if (jdbc.update(takeSlot + " AND slot_no = ?", holder, merchantId, merchantId, merchantId, limit, slot) == 1) {
+                if (write(takeSlot + " AND slot_no = ?", holder, merchantId, merchantId, merchantId, limit, slot) == 1) {
                     return List.of(new Permit(this, merchantId, slot, holder));
                 }
             }
             return List.of();
         }
         List<Integer> tried = free.subList(0, Math.min(wanted, free.size()));
+        // the range lets H2 read just those slots by key (an IN list on the key's second column it reads by a scan)
+        String slots = " AND slot_no BETWEEN ? AND ? AND slot_no IN (" + String.join(", ", Collections.nCopies(tried.size(), "?")) + ")";
+        List<Object> which = new ArrayList<>(2 + tried.size());
+        which.add(Collections.min(tried));
+        which.add(Collections.max(tried));
+        which.addAll(tried);
         // one statement (one commit) takes them all; the holder then tells which it got
-        Object[] parameters = new Object[5 + tried.size()];
-        parameters[0] = holder;
-        parameters[1] = merchantId;
-        parameters[2] = merchantId;
-        parameters[3] = merchantId;
-        parameters[4] = limit;
-        for (int i = 0; i < tried.size(); i++) {
-            parameters[5 + i] = tried.get(i);
-        }
-        if (jdbc.update(takeSlot + " AND slot_no IN (" + String.join(", ", Collections.nCopies(tried.size(), "?")) + ")",
-                parameters) == 0) {
+        List<Object> parameters = new ArrayList<>(List.of(holder, merchantId, merchantId, merchantId, limit));
+        parameters.addAll(which);
+        int taken = write(takeSlot + slots, parameters.toArray());
+        if (taken == 0) {
             return List.of();
         }
-        return jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND holder = ?",
-                row -> new Permit(this, merchantId, row.getInt(1), holder), merchantId, holder);
+        if (taken == tried.size()) {
+            List<Permit> permits = new ArrayList<>(taken);
+            tried.forEach(slot -> permits.add(new Permit(this, merchantId, slot, holder)));
+            return permits;
+        }
+        // another instance took some of them meanwhile: read which are ours (by key, not by a scan of the holders)
+        List<Object> ours = new ArrayList<>(List.of(merchantId, holder));
+        ours.addAll(which);
+        return jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND holder = ?" + slots,
+                row -> new Permit(this, merchantId, row.getInt(1), holder), ours.toArray());
+    }
+
+    /** Up to {@code max} of the merchant's slots in [from, to) that are free now; none while it is paused. */
+    private List<Integer> freeSlots(String merchantId, int from, int to, int max) {
+        // no ORDER BY: H2 reads in the key's order anyway, and would sort all of the merchant's slots for it
+        return jdbc.query("SELECT slot_no FROM rate_slot WHERE merchant_id = ? AND slot_no >= ? AND slot_no < ?"
+                + " AND busy_until <= CURRENT_TIMESTAMP AND NOT EXISTS (SELECT 1 FROM merchant m WHERE m.merchant_id = ?"
+                + " AND m.paused_until > CURRENT_TIMESTAMP) FETCH FIRST ? ROWS ONLY",
+                row -> row.getInt(1), merchantId, from, to, merchantId, max);
     }
 
     /** A merchant's slots are made when first needed and when its limit is raised; true when any may have been added. */
@@ -215,9 +242,14 @@ public final class MerchantRateLimiter {
                 + " WHERE merchant_id = ? AND slot_no = ? AND holder = ?";
     }
 
+    /** One statement; on H2 its commit is shared with the other writes of the delivery path made meanwhile. */
+    private int write(String sql, Object... parameters) {
+        return jdbc.inSharedTransaction(c -> Jdbc.update(c, sql, parameters));
+    }
+
     private void release(Permit permit, Duration after) {
         try {
-            jdbc.update(releaseSql(after), permit.merchantId, permit.slot, permit.holder);
+            write(releaseSql(after), permit.merchantId, permit.slot, permit.holder);
         } catch (StoreUnavailable e) {
             // the slot stays taken until its lease ends: slower, never faster than the rate
             LOG.warn("{} could not be released ({}); it frees itself at its lease's end", permit, e.getMessage());

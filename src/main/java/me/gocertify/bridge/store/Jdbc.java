@@ -95,6 +95,15 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Like {@link #inTransaction}; with a {@link GroupCommit}, the work shares its commit with what other
+     * threads write meanwhile (it must then be short, and is undone alone when it fails). Either way it
+     * answers only once the work is committed.
+     */
+    public <T> T inSharedTransaction(Work<T> work) {
+        return groupCommit == null ? inTransaction(work) : groupCommit.inSharedTransaction(work);
+    }
+
     /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(Work<T> work) {
         try (Connection c = dataSource.getConnection()) {

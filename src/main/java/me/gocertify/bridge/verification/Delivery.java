@@ -22,6 +22,11 @@ public record Delivery(
         return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts, checkFirst, claimedNanos, permit);
     }
 
+    /** This verification as the claim that counts one more attempt leaves it. */
+    public Delivery nextAttempt() {
+        return new Delivery(merchantId, verificationId, campaign, email, verifiedAt, receivedAt, attempts + 1, checkFirst, claimedNanos, permit);
+    }
+
     /** The call is over (answered, failed or not made): its rate slot starts to run out. False if it was already over. */
     public boolean finished() {
         return permit != null && permit.finished();

@@ -94,7 +94,7 @@ public final class Ledger {
      */
     public Optional<Delivery> claim(String merchantId, String verificationId) {
         long claimedNanos = System.nanoTime();
-        return jdbc.inTransaction(c -> {
+        return jdbc.inSharedTransaction(c -> {
             int claimed = Jdbc.update(c, claimSql, merchantId, verificationId);
             return claimed == 0 ? Optional.<Delivery>empty()
                     : Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification WHERE merchant_id = ? AND verification_id = ?",
@@ -106,30 +106,33 @@ public final class Ledger {
      * Claims up to {@code limit} of the merchant's due verifications, oldest first. On PostgreSQL,
      * rows another instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so
      * instances polling together share the back-log instead of queueing on each other's row locks.
+     * On H2 the claim shares its commit with the outcomes being written meanwhile.
      */
     public List<Delivery> claimDue(String merchantId, int limit) {
         if (limit <= 0) {
             return List.of();
         }
         long claimedNanos = System.nanoTime();
-        return jdbc.inTransaction(c -> {
+        return jdbc.inSharedTransaction(c -> {
             // one read per status, each in the order of the index (status, merchant_id, next_attempt_at), so
             // only the first rows are read whatever the back-log (an IN over both statuses sorted all of it)
-            List<Map.Entry<Instant, String>> due = new java.util.ArrayList<>();
+            List<Map.Entry<Instant, Delivery>> due = new java.util.ArrayList<>();
             for (String status : new String[] {"PENDING", "UNKNOWN"}) {
-                due.addAll(Jdbc.query(c, "SELECT next_attempt_at, verification_id FROM verification WHERE status = '" + status + "'"
+                due.addAll(Jdbc.query(c, "SELECT next_attempt_at, " + DELIVERY_COLUMNS + " FROM verification WHERE status = '" + status + "'"
                         + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
-                        + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST " + limit + " ROWS ONLY" + jdbc.skipLocked(),
-                        row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), row.getString("verification_id")), merchantId));
+                        // the limit a parameter, so the statement's text (and H2's parsed copy of it) is always the same
+                        + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST ? ROWS ONLY" + jdbc.skipLocked(),
+                        row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), delivery(row, claimedNanos)), merchantId, limit));
             }
             due.sort(Map.Entry.comparingByKey());
             List<Delivery> claimed = new java.util.ArrayList<>();
-            for (Map.Entry<Instant, String> next : due.subList(0, Math.min(limit, due.size()))) {
-                String verificationId = next.getValue();
-                if (Jdbc.update(c, claimSql, merchantId, verificationId) == 1) {
-                    claimed.addAll(Jdbc.query(c, "SELECT " + DELIVERY_COLUMNS + " FROM verification"
-                            + " WHERE merchant_id = ? AND verification_id = ?", row -> delivery(row, claimedNanos),
-                            merchantId, verificationId));
+            for (Map.Entry<Instant, Delivery> next : due.subList(0, Math.min(limit, due.size()))) {
+                Delivery read = next.getValue();
+                // the row is claimed only as it was read (same attempt, same check_first), so what was read is what
+                // was claimed, with one more attempt: on H2 nothing locked it between the read and this update
+                if (Jdbc.update(c, claimSql + " AND attempts = ? AND check_first = ?",
+                        merchantId, read.verificationId(), read.attempts(), read.checkFirst()) == 1) {
+                    claimed.add(read.nextAttempt());
                 }
             }
             return claimed;
@@ -231,7 +234,7 @@ public final class Ledger {
                 + " WHERE merchant_id = ? AND verification_id = ? AND status = 'SENDING' AND attempts = ?";
         Jdbc.Work<Integer> write = c -> Jdbc.update(c, sql, parameters);
         // the call is over: its rate slot starts its window in the same commit as the outcome
-        int changed = delivery.permit() == null ? jdbc.update(sql, parameters) : delivery.permit().finishedWith(write);
+        int changed = delivery.permit() == null ? jdbc.inSharedTransaction(write) : delivery.permit().finishedWith(write);
         if (changed == 1) {
             settled.accept(outcome);
         }

@@ -47,7 +47,7 @@ public final class YotpoCall {
         payload.put("action_name", exchange.getProperty(ACTION_NAME, String.class));
         payload.put("customer_email", delivery.email());
         payload.put("created_at", DateTimeFormatter.ISO_INSTANT.format(delivery.verifiedAt()));
-        Message message = request(exchange, "POST");
+        Message message = request(exchange);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(Json.MAPPER.writeValueAsBytes(payload));
     }
@@ -55,17 +55,17 @@ public final class YotpoCall {
     /** The customer's history, to learn whether an attempt of unknown outcome was awarded. */
     public void historyRequest(Exchange exchange) {
         Delivery delivery = exchange.getProperty(DELIVERY, Delivery.class);
-        Message message = request(exchange, "GET");
+        Message message = request(exchange);
         message.setHeader(Exchange.HTTP_QUERY,
                 "customer_email=" + URLEncoder.encode(delivery.email(), StandardCharsets.UTF_8) + "&with_history=true");
         message.setBody(null);
     }
 
-    private static Message request(Exchange exchange, String method) {
+    /** The message cleared of every header; the route's endpoint names the HTTP method. */
+    private static Message request(Exchange exchange) {
         Merchant merchant = exchange.getProperty(MERCHANT, Merchant.class);
         Message message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, method);
         // the credentials themselves are added by the HTTP client (YotpoCredentials), never to the Camel message
         message.setHeader(YotpoCredentials.MERCHANT_HEADER, merchant.id());
         return message;

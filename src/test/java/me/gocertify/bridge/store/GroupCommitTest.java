@@ -2,13 +2,17 @@ package me.gocertify.bridge.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +79,40 @@ class GroupCommitTest {
         assertThat(jdbc.insertTogetherUnlessPresent("INSERT INTO inbox_claim (file_key, holder, lease_until)"
                 + " VALUES (?, 'test', CURRENT_TIMESTAMP)", "after")).isTrue();
         assertThat(jdbc.query("SELECT file_key FROM inbox_claim", row -> row.getString(1))).containsExactly("after");
+    }
+
+    @Test
+    void failedWorkSharingACommitIsUndoneAloneAndTheRestIsCommitted() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            // the writer is held inside a first transaction, so the next two callers share the one after it
+            Future<?> first = threads.submit(() -> jdbc.inSharedTransaction(c -> {
+                writerBusy.countDown();
+                try {
+                    return letGo.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            writerBusy.await();
+            Future<?> failing = threads.submit(() -> jdbc.inSharedTransaction(c -> {
+                Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('undone', 'test', CURRENT_TIMESTAMP)");
+                return Jdbc.update(c, "INSERT INTO no_such_table (x) VALUES (1)");
+            }));
+            Future<Integer> fine = threads.submit(() -> jdbc.inSharedTransaction(c ->
+                    Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('kept', 'test', CURRENT_TIMESTAMP)")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> groupCommit.waiting() == 2);
+            letGo.countDown();
+            first.get();
+            assertThat(fine.get()).isEqualTo(1);
+            assertThatThrownBy(failing::get).hasCauseInstanceOf(StoreUnavailable.class);
+        } finally {
+            letGo.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(jdbc.query("SELECT file_key FROM inbox_claim", row -> row.getString(1))).containsExactly("kept");
     }
 
     @Test
