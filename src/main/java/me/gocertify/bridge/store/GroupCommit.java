@@ -77,21 +77,6 @@ public final class GroupCommit extends ServiceSupport {
         this.maxBatch = maxBatch;
     }
 
-    /** Inserts the row and waits for its commit; false (nothing written) when its key is already there. */
-    public boolean insertUnlessPresent(String sql, Object... parameters) {
-        return inSharedTransaction(c -> {
-            try {
-                Jdbc.update(c, sql, parameters);
-                return true;
-            } catch (SQLException e) {
-                if (Jdbc.isDuplicateKey(e)) {
-                    return false; // H2 undid the failed statement alone
-                }
-                throw e;
-            }
-        });
-    }
-
     /**
      * Runs the work in the transaction the writer commits next, together with whatever other threads
      * asked for meanwhile, and answers once it has committed. The work must not commit, roll back or

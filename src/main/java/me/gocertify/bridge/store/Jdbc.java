@@ -68,14 +68,23 @@ public final class Jdbc {
 
     /** Like {@link #update} but a unique-key violation answers false instead of failing. */
     public boolean insertUnlessPresent(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = prepare(c, sql, parameters)) {
-            statement.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return insertUnlessPresent(c, sql, parameters);
+        } catch (SQLException e) {
+            throw new StoreUnavailable("the store did not accept an insert", e);
+        }
+    }
+
+    /** The row inserted on this connection, or false when its key is already there (H2 then undoes that statement alone). */
+    static boolean insertUnlessPresent(Connection c, String sql, Object... parameters) throws SQLException {
+        try {
+            update(c, sql, parameters);
             return true;
         } catch (SQLException e) {
             if (isDuplicateKey(e)) {
                 return false;
             }
-            throw new StoreUnavailable("the store did not accept an insert", e);
+            throw e;
         }
     }
 
@@ -84,7 +93,8 @@ public final class Jdbc {
      * the ones other threads insert meanwhile. Either way it answers only once the row is committed.
      */
     public boolean insertTogetherUnlessPresent(String sql, Object... parameters) {
-        return groupCommit == null ? insertUnlessPresent(sql, parameters) : groupCommit.insertUnlessPresent(sql, parameters);
+        return groupCommit == null ? insertUnlessPresent(sql, parameters)
+                : groupCommit.inSharedTransaction(c -> insertUnlessPresent(c, sql, parameters));
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {

@@ -34,6 +34,7 @@ public final class Ledger {
 
     private final Jdbc jdbc;
     private final String claimSql;
+    private final String claimAsReadSql;
     private final String renewSql;
     private final Clock clock;
     private final int historyChecks;
@@ -64,6 +65,8 @@ public final class Ledger {
         this.claimSql = "UPDATE verification SET status = 'SENDING', attempts = attempts + 1, lease_until = " + Jdbc.nowPlus(lease)
                 + " WHERE merchant_id = ? AND verification_id = ?"
                 + " AND (status IN ('PENDING', 'UNKNOWN') AND next_attempt_at <= CURRENT_TIMESTAMP) IS TRUE";
+        // claimDue's claim: the row only as it was read (same attempt, same check_first)
+        this.claimAsReadSql = claimSql + " AND attempts = ? AND check_first = ?";
         this.renewSql = "UPDATE verification SET lease_until = " + Jdbc.nowPlus(lease) + " WHERE merchant_id = ?"
                 + " AND verification_id = ? AND status = 'SENDING' AND attempts = ? AND lease_until > CURRENT_TIMESTAMP";
     }
@@ -130,7 +133,7 @@ public final class Ledger {
                 Delivery read = next.getValue();
                 // the row is claimed only as it was read (same attempt, same check_first), so what was read is what
                 // was claimed, with one more attempt: on H2 nothing locked it between the read and this update
-                if (Jdbc.update(c, claimSql + " AND attempts = ? AND check_first = ?",
+                if (Jdbc.update(c, claimAsReadSql,
                         merchantId, read.verificationId(), read.attempts(), read.checkFirst()) == 1) {
                     claimed.add(read.nextAttempt());
                 }

@@ -23,12 +23,10 @@ class BridgeLoggingTest {
     @Test
     void anOperatorsOwnFileIsReadAfterTheFilterIsInstalled() {
         LoggerContext fresh = new LoggerContext();
-        BridgeLogging configurator = new BridgeLogging();
-        configurator.setContext(fresh);
         String before = System.getProperty("logback.configurationFile");
         System.setProperty("logback.configurationFile", "operator-logback.xml");
         try {
-            assertThat(configurator.configure(fresh)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            assertThat(configure(fresh)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
         } finally {
             if (before == null) {
                 System.clearProperty("logback.configurationFile");
@@ -43,11 +41,16 @@ class BridgeLoggingTest {
     @Test
     void withoutAFileTheConsoleTakesInfoAndTheConnectionPoolOnlyWarnings() {
         LoggerContext fresh = new LoggerContext();
-        BridgeLogging configurator = new BridgeLogging();
-        configurator.setContext(fresh);
-        assertThat(configurator.configure(fresh)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        assertThat(configure(fresh)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
         assertThat(fresh.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
         assertThat(fresh.getLogger("com.zaxxer.hikari").getLevel()).isEqualTo(Level.WARN);
         assertThat(fresh.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+    }
+
+    /** The bridge's logging set up on a logger context of the test's own, as logback does at start. */
+    private static Configurator.ExecutionStatus configure(LoggerContext logging) {
+        BridgeLogging configurator = new BridgeLogging();
+        configurator.setContext(logging);
+        return configurator.configure(logging);
     }
 }
