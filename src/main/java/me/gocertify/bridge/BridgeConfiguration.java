@@ -3,7 +3,9 @@ package me.gocertify.bridge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -52,6 +54,7 @@ import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.VerificationRules;
 import me.gocertify.bridge.web.HttpAnswers;
 import me.gocertify.bridge.web.HttpErrorPages;
+import me.gocertify.bridge.web.ListeningPorts;
 import me.gocertify.bridge.webhook.SignatureVerifier;
 import me.gocertify.bridge.webhook.WebhookGuard;
 import me.gocertify.bridge.yotpo.YotpoBreaker;
@@ -67,6 +70,14 @@ public final class BridgeConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         PropertiesComponent properties = camel.getPropertiesComponent();
         Settings settings = new Settings(properties);
+        // before anything opens: a bridge that would not listen where its settings say does not start
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("BRIDGE_HTTP_PORT (camel.server.port)", settings.integer("camel.server.port"));
+        ports.put("BRIDGE_MANAGEMENT_PORT (camel.management.port)", settings.integer("camel.management.port"));
+        if (settings.bool("bridge.hawtio.enabled")) {
+            ports.put("BRIDGE_HAWTIO_PORT (bridge.hawtio.port)", settings.integer("bridge.hawtio.port"));
+        }
+        camel.addStartupListener(ListeningPorts.distinct(ports));
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.text("bridge.data-dir"));
         // Camel turns message history on with the debugger (camel.debug.standby, for Hawtio's debug tab), and

@@ -1,8 +1,6 @@
 package me.gocertify.bridge.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +27,7 @@ import java.util.stream.Stream;
 import io.vertx.core.buffer.Buffer;
 import me.gocertify.bridge.bench.LoadGenerator.Request;
 import me.gocertify.bridge.bench.LoadGenerator.Result;
+import me.gocertify.bridge.support.RunningBridge;
 
 /**
  * The bridge's benchmark (BENCHMARKS.md): runs the packaged jar as an operator would and measures,
@@ -558,11 +557,7 @@ public final class Benchmark {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RunningBridge.freePort();
     }
 
     private static void clean(Path dir) throws IOException {
