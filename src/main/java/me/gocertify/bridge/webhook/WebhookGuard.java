@@ -26,7 +26,10 @@ public final class WebhookGuard {
         this.clock = clock;
     }
 
-    /** The authenticated, enabled merchant, set as the exchange property {@code merchant}; otherwise a 401 or 403. */
+    /**
+     * The authenticated, enabled merchant, set as the exchange property {@code merchant}, and the
+     * request's headers dropped but the merchant's id; otherwise a 401 or 403.
+     */
     public void admit(Exchange exchange, @Header("merchantId") String merchantId,
             @Header("Authorization") String authorization,
             @Header("webhook-id") String webhookId,
@@ -49,6 +52,10 @@ public final class WebhookGuard {
             throw new ClientError(403, "merchant_disabled", null, null);
         }
         exchange.setProperty("merchant", merchant); // read by Ledger.recordOnce
+        // Proven, the request's headers (its token or signature among them) are needed no more. Dropped
+        // here, they are not at hand for any later log or trace, nor copied again by every bean step that
+        // returns a body (Camel copies the message's headers for each one on a request-reply exchange).
+        exchange.getMessage().getHeaders().keySet().removeIf(name -> !"merchantId".equals(name));
     }
 
     /** application/json, with at most a UTF-8 charset parameter. */
