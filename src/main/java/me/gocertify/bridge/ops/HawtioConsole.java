@@ -16,15 +16,19 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.support.service.ServiceSupport;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hawtio on its own port, in an embedded Jetty, behind a login (contract 7). Its war travels in the
- * bridge's jar and is unpacked at start; its Jolokia is the only one the bridge runs, so every
+ * bridge's jar and is unpacked on the console's first request; its Jolokia is the only one the bridge runs, so every
  * MBean read or operation needs the operator's login.
  */
 public final class HawtioConsole extends ServiceSupport implements StartupListener {
@@ -38,9 +42,10 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
     private final String user;
     private final String password;
     private Server server;
-    private Path workDir;
+    private volatile Path workDir;
     private Thread starter;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private volatile boolean deployed;
 
     public HawtioConsole(String host, int port, String user, String password) {
         this.host = host;
@@ -60,8 +65,8 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
     }
 
     /**
-     * Hawtio takes seconds of CPU to unpack and start: it starts on a thread of its own once the
-     * bridge runs, which is ready without waiting for it.
+     * The console's server starts on a thread of its own once the bridge runs, which is ready without
+     * waiting for it; Hawtio itself on the first request (DeployOnFirstRequest).
      */
     @Override
     public synchronized void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
@@ -81,6 +86,11 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
         starter.start();
     }
 
+    /** Whether Hawtio's web app has been deployed (on the console's first request). */
+    public boolean deployed() {
+        return deployed;
+    }
+
     /** Waits until the console answers (or has failed to start). */
     public void awaitStarted(Duration timeout) throws Exception {
         started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -88,15 +98,73 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
 
     private void startConsole() throws Exception {
         hawtioSettings();
+        if (HawtioConsole.class.getClassLoader().getResource(WAR_RESOURCE) == null) {
+            throw new IllegalStateException(WAR_RESOURCE + " is not on the classpath; build with mvn package");
+        }
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new DeployOnFirstRequest());
+        server.setStopAtShutdown(false);
+        server.start();
+        LOG.info("Hawtio console at http://{}:{}/hawtio/ (login: {}), deployed on its first request", host,
+                connector.getLocalPort(), user);
+    }
+
+    /**
+     * Hawtio's web app is unpacked and started on the console's first request, so an instance no one
+     * looks at does not carry it (about 50 MB of resident memory idle, and seconds of CPU just after
+     * the bridge is ready). The first request waits for it, a few seconds; no request reaches Hawtio
+     * before it has the bridge's own login.
+     */
+    private final class DeployOnFirstRequest extends Handler.Wrapper {
+
+        DeployOnFirstRequest() {
+            super(true); // its web app is set while the server runs
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (!deployed) {
+                String path = request.getHttpURI().getPath();
+                if (path == null || !(path.equals("/hawtio") || path.startsWith("/hawtio/"))) {
+                    return false; // not Hawtio's (404): a stray request deploys nothing
+                }
+                deploy();
+            }
+            return super.handle(request, response, callback);
+        }
+
+        private synchronized void deploy() throws Exception {
+            if (deployed) {
+                return;
+            }
+            try {
+                WebAppContext webapp = webApp();
+                webapp.setServer(getServer());
+                webapp.start();
+                useOwnLogin(webapp);
+                setHandler(webapp);
+                deployed = true;
+                LOG.info("Hawtio deployed");
+            } catch (Exception e) {
+                LOG.error("Hawtio could not be deployed; the next request tries again", e);
+                throw e;
+            }
+        }
+    }
+
+    private WebAppContext webApp() throws Exception {
+        if (workDir != null) {
+            IO.delete(workDir.toFile()); // what a failed attempt left
+        }
         workDir = Files.createTempDirectory("bridge-hawtio");
         Path war = workDir.resolve("hawtio.war");
         try (InputStream in = HawtioConsole.class.getClassLoader().getResourceAsStream(WAR_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(WAR_RESOURCE + " is not on the classpath; build with mvn package");
-            }
             Files.copy(in, war, StandardCopyOption.REPLACE_EXISTING);
         }
-
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/hawtio");
         webapp.setWar(war.toString());
@@ -104,17 +172,7 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
         // the war's own Jolokia and libraries win over the bridge's classpath (platform notes)
         webapp.setParentLoaderPriority(false);
         webapp.setThrowUnavailableOnStartupException(true);
-
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(host);
-        connector.setPort(port);
-        server.addConnector(connector);
-        server.setHandler(webapp);
-        server.setStopAtShutdown(false);
-        server.start();
-        useOwnLogin(webapp);
-        LOG.info("Hawtio console at http://{}:{}/hawtio/ (login: {})", host, connector.getLocalPort(), user);
+        return webapp;
     }
 
     @Override
