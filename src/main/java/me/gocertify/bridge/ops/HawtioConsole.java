@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hawtio on its own port, in an embedded Jetty, behind a login (contract 7). Its war travels in the
- * bridge's jar and is unpacked on the console's first request; its Jolokia is the only one the bridge runs, so every
- * MBean read or operation needs the operator's login.
+ * bridge's jar and is unpacked on the console's first request; its Jolokia is the only one the
+ * bridge runs, so every MBean read or operation needs the operator's login.
  */
 public final class HawtioConsole extends ServiceSupport implements StartupListener {
 
@@ -115,8 +115,8 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
 
     /**
      * Hawtio's web app is unpacked and started on the console's first request, so an instance no one
-     * looks at does not carry it (about 50 MB of resident memory idle, and seconds of CPU just after
-     * the bridge is ready). The first request waits for it, a few seconds; no request reaches Hawtio
+     * looks at does not carry it (about 25 MB of resident memory, and seconds of CPU just after the
+     * bridge is ready). The first request waits for it, a few seconds; no request reaches Hawtio
      * before it has the bridge's own login.
      */
     private final class DeployOnFirstRequest extends Handler.Wrapper {
@@ -141,18 +141,19 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
             if (deployed) {
                 return;
             }
+            WebAppContext webapp = webApp();
             try {
-                WebAppContext webapp = webApp();
                 webapp.setServer(getServer());
                 webapp.start();
                 useOwnLogin(webapp);
-                setHandler(webapp);
-                deployed = true;
-                LOG.info("Hawtio deployed");
             } catch (Exception e) {
                 LOG.error("Hawtio could not be deployed; the next request tries again", e);
+                webapp.stop();
                 throw e;
             }
+            setHandler(webapp);
+            deployed = true;
+            LOG.info("Hawtio deployed");
         }
     }
 
