@@ -184,7 +184,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
                     settings.integer("bridge.hawtio.port"), settings.text("bridge.hawtio.user"), hawtioPassword);
             registry.bind("hawtioConsole", hawtio);
             camel.addService(hawtio);
-            // it starts once the routes run, so on a small machine it does not slow the bridge's own start
+            // its server starts beside the routes and must be listening once they have (else the start fails);
+            // Hawtio itself is deployed on the console's first request
             camel.addStartupListener(hawtio);
         }
     }

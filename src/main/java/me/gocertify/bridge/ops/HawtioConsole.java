@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.security.auth.login.AppConfigurationEntry;
@@ -54,23 +55,22 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
         this.password = password;
     }
 
-    @Override
-    protected void doStart() {
-        // started once the Camel context is (onCamelContextFullyStarted)
-    }
-
-    @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // not yet: the routes are still starting
-    }
-
     /**
-     * The console's server starts on a thread of its own once the bridge runs, which is ready without
-     * waiting for it; Hawtio itself on the first request (DeployOnFirstRequest).
+     * The console's server starts on a thread of its own as soon as the bridge starts to, while Camel
+     * starts the routes; Hawtio itself is deployed on the first request (DeployOnFirstRequest).
      */
     @Override
-    public synchronized void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        if (starter != null || !isStarted()) {
+    protected void doStart() {
+        beginStart(); // normally begun already, as the context began to start
+    }
+
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        beginStart();
+    }
+
+    private synchronized void beginStart() {
+        if (starter != null) {
             return;
         }
         starter = new Thread(() -> {
@@ -78,12 +78,25 @@ public final class HawtioConsole extends ServiceSupport implements StartupListen
                 startConsole();
                 started.complete(null);
             } catch (Exception e) {
-                LOG.error("The Hawtio console did not start", e);
                 started.completeExceptionally(e);
             }
         }, "hawtio-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * The routes have started: the console must be listening too, or the bridge does not start (as
+     * for its other ports, web.ListeningPorts), rather than run without the console it was set to have.
+     */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        try {
+            awaitStarted(Duration.ofSeconds(60));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the Hawtio console could not listen on " + host + ":" + port
+                    + " (BRIDGE_HAWTIO_PORT; is another process using the port?)", e.getCause());
+        }
     }
 
     /** Whether Hawtio's web app has been deployed (on the console's first request). */

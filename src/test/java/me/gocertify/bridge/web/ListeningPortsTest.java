@@ -69,15 +69,30 @@ class ListeningPortsTest {
         assertStartRefusedWhileHeld("camel.management.port", "camel.server.port");
     }
 
-    /** Another process holds the port of one setting: the start fails naming it, and the other port is let go. */
+    @Test
+    void aHawtioPortInUseStopsTheStartAndReleasesTheOtherPorts() throws IOException {
+        Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
+        settings.setProperty("bridge.hawtio.enabled", "true");
+        int held = Integer.parseInt(settings.getProperty("bridge.hawtio.port"));
+        try (ServerSocket other = new ServerSocket(held, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> RunningBridge.start(settings))
+                    .hasStackTraceContaining("the Hawtio console could not listen on 127.0.0.1:" + held + " (BRIDGE_HAWTIO_PORT");
+        }
+        assertThat(portIsFree(settings.getProperty("camel.server.port"))).as("the HTTP port let go").isTrue();
+        assertThat(portIsFree(settings.getProperty("camel.management.port"))).as("the management port let go").isTrue();
+    }
+
+    /** Another process holds the port of one setting: the start fails naming it, and the others are let go. */
     private void assertStartRefusedWhileHeld(String heldSetting, String otherSetting) throws IOException {
         Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
+        settings.setProperty("bridge.hawtio.enabled", "true");
         int held = Integer.parseInt(settings.getProperty(heldSetting));
         try (ServerSocket other = new ServerSocket(held, 50, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> RunningBridge.start(settings))
                     .hasStackTraceContaining("the HTTP server could not listen on 0.0.0.0:" + held);
         }
         assertThat(portIsFree(settings.getProperty(otherSetting))).as("the other port let go").isTrue();
+        assertThat(portIsFree(settings.getProperty("bridge.hawtio.port"))).as("Hawtio's port let go").isTrue();
     }
 
     private static boolean portIsFree(String port) {
