@@ -71,10 +71,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         PropertiesComponent properties = camel.getPropertiesComponent();
         Settings settings = new Settings(properties);
         // before anything opens: a bridge that would not listen where its settings say does not start
+        boolean hawtioEnabled = settings.bool("bridge.hawtio.enabled");
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("BRIDGE_HTTP_PORT (camel.server.port)", settings.integer("camel.server.port"));
         ports.put("BRIDGE_MANAGEMENT_PORT (camel.management.port)", settings.integer("camel.management.port"));
-        if (settings.bool("bridge.hawtio.enabled")) {
+        if (hawtioEnabled) {
             ports.put("BRIDGE_HAWTIO_PORT (bridge.hawtio.port)", settings.integer("bridge.hawtio.port"));
         }
         camel.addStartupListener(ListeningPorts.distinct(ports));
@@ -177,7 +178,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("inboxClaims", inboxClaims);
         camel.addService(inboxClaims);
 
-        if (settings.bool("bridge.hawtio.enabled")) {
+        if (hawtioEnabled) {
             String hawtioPassword = BridgeSecrets.token(settings.text("bridge.hawtio.password"),
                     dataDir.resolve("hawtio.password"), "Hawtio password (HAWTIO_PASSWORD)");
             HawtioConsole hawtio = new HawtioConsole(settings.text("bridge.hawtio.host"),
