@@ -31,6 +31,8 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class GroupCommit extends ServiceSupport {
 
+    private static final String JOB_SAVEPOINT = "group_commit_job";
+
     /** One caller's work and the answer it waits for. */
     private static final class Job<T> {
         private final Jdbc.Work<T> work;
@@ -44,7 +46,9 @@ public final class GroupCommit extends ServiceSupport {
 
         /** Runs the work in the shared transaction; a failure is kept for its caller and, when not alone, undone. */
         void runIn(Connection c, boolean alone) throws SQLException {
-            Savepoint before = alone ? null : c.setSavepoint();
+            // named, and always the same name: H2 parses each statement text once and keeps it, but an unnamed
+            // savepoint gets a new name (so a new text, parsed again) every time; setting it again moves it here
+            Savepoint before = alone ? null : c.setSavepoint(JOB_SAVEPOINT);
             try {
                 result = work.run(c);
             } catch (SQLException | RuntimeException e) {

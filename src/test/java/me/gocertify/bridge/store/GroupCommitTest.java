@@ -85,7 +85,7 @@ class GroupCommitTest {
     void failedWorkSharingACommitIsUndoneAloneAndTheRestIsCommitted() throws Exception {
         CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(3);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             // the writer is held inside a first transaction, so the next two callers share the one after it
             Future<?> first = threads.submit(() -> jdbc.inSharedTransaction(c -> {
@@ -97,22 +97,29 @@ class GroupCommitTest {
                 }
             }));
             writerBusy.await();
+            // queued in this order: work before and after the failing one, in the same transaction
+            Future<Integer> before = threads.submit(() -> jdbc.inSharedTransaction(c ->
+                    Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('kept before', 'test', CURRENT_TIMESTAMP)")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> groupCommit.waiting() == 1);
             Future<?> failing = threads.submit(() -> jdbc.inSharedTransaction(c -> {
                 Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('undone', 'test', CURRENT_TIMESTAMP)");
                 return Jdbc.update(c, "INSERT INTO no_such_table (x) VALUES (1)");
             }));
-            Future<Integer> fine = threads.submit(() -> jdbc.inSharedTransaction(c ->
-                    Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('kept', 'test', CURRENT_TIMESTAMP)")));
             await().atMost(Duration.ofSeconds(10)).until(() -> groupCommit.waiting() == 2);
+            Future<Integer> after = threads.submit(() -> jdbc.inSharedTransaction(c ->
+                    Jdbc.update(c, "INSERT INTO inbox_claim (file_key, holder, lease_until) VALUES ('kept after', 'test', CURRENT_TIMESTAMP)")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> groupCommit.waiting() == 3);
             letGo.countDown();
             first.get();
-            assertThat(fine.get()).isEqualTo(1);
+            assertThat(before.get()).isEqualTo(1);
+            assertThat(after.get()).isEqualTo(1);
             assertThatThrownBy(failing::get).hasCauseInstanceOf(StoreUnavailable.class);
         } finally {
             letGo.countDown();
             threads.shutdownNow();
         }
-        assertThat(jdbc.query("SELECT file_key FROM inbox_claim", row -> row.getString(1))).containsExactly("kept");
+        assertThat(jdbc.query("SELECT file_key FROM inbox_claim", row -> row.getString(1)))
+                .containsExactlyInAnyOrder("kept before", "kept after");
     }
 
     @Test
