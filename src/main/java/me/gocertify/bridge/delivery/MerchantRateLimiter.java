@@ -3,6 +3,7 @@ package me.gocertify.bridge.delivery;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,10 @@ import me.gocertify.bridge.store.StoreUnavailable;
  * due for a later pass, so no thread is parked.
  *
  * <p>After a 429 the whole merchant pauses (merchant.paused_until), for every instance too.
+ *
+ * <p>On H2 the slots are kept in memory instead ({@link #inMemory}): one process owns an H2 file, so
+ * there is no other instance to agree with, and a call's two slot writes (taking and releasing, about
+ * a third of the delivery path's work in the store) are saved. The rules are the same.
  */
 public final class MerchantRateLimiter {
 
@@ -70,11 +77,17 @@ public final class MerchantRateLimiter {
          * written meanwhile. {@link #finished()} still counts the call as over.
          */
         public <T> T finishedWith(Jdbc.Work<T> work) {
-            T result = limiter.jdbc.inSharedTransaction(c -> {
-                T done = work.run(c);
-                Jdbc.update(c, limiter.releaseSql(limiter.window), merchantId, slot, holder);
-                return done;
-            });
+            T result;
+            if (limiter.local != null) {
+                result = limiter.jdbc.inSharedTransaction(work);
+                limiter.local.release(this, limiter.window);
+            } else {
+                result = limiter.jdbc.inSharedTransaction(c -> {
+                    T done = work.run(c);
+                    Jdbc.update(c, limiter.releaseSql(limiter.window), merchantId, slot, holder);
+                    return done;
+                });
+            }
             released.set(true);
             return result;
         }
@@ -94,6 +107,8 @@ public final class MerchantRateLimiter {
 
     private final Jdbc jdbc;
     private final Duration window;
+    /** The slots in memory, or null when they are rows of rate_slot. */
+    private final LocalSlots local;
     /** How many slots each merchant is known to have in the store, so a refusal costs one read. */
     private final Map<String, Integer> slotsKnown = new ConcurrentHashMap<>();
     /** Per merchant, the slot after the last one this instance found free: the next search starts there. */
@@ -105,8 +120,22 @@ public final class MerchantRateLimiter {
      * @param abandonAfter after this, a permit never finished (its instance died, an exchange was lost) frees its slot
      */
     public MerchantRateLimiter(Jdbc jdbc, Duration window, Duration abandonAfter) {
+        this(jdbc, window, abandonAfter, false);
+    }
+
+    /**
+     * For a store only this process uses (H2): the slots in memory, on this JVM's clock. Its slots
+     * start taken for one window, as those of the process before it may have been; a pause after a
+     * 429 is still written to the store, and read from it when a merchant is first asked for.
+     */
+    public static MerchantRateLimiter inMemory(Jdbc jdbc, Duration window, Duration abandonAfter) {
+        return new MerchantRateLimiter(jdbc, window, abandonAfter, true);
+    }
+
+    private MerchantRateLimiter(Jdbc jdbc, Duration window, Duration abandonAfter, boolean inMemory) {
         this.jdbc = jdbc;
         this.window = window;
+        this.local = inMemory ? new LocalSlots(this, window, abandonAfter) : null;
         // one conditional UPDATE takes a slot: of two instances after the same slot, one wins
         this.takeSlot = "UPDATE rate_slot SET busy_until = " + Jdbc.nowPlus(abandonAfter) + ", holder = ?"
                 + " WHERE merchant_id = ? AND busy_until <= CURRENT_TIMESTAMP"
@@ -118,6 +147,9 @@ public final class MerchantRateLimiter {
 
     /** After Yotpo's 429: no call for this merchant, from any instance, for the given time. */
     public void pauseFor(String merchantId, Duration pause) {
+        if (local != null) {
+            local.pause(merchantId, pause);
+        }
         String until = Jdbc.nowPlus(pause.isNegative() ? Duration.ZERO : pause);
         jdbc.update("UPDATE merchant SET paused_until = " + until + " WHERE merchant_id = ?"
                 + " AND (paused_until IS NULL OR paused_until < " + until + ")", merchantId);
@@ -133,6 +165,9 @@ public final class MerchantRateLimiter {
     public List<Permit> tryAcquire(String merchantId, int limit, int wanted) {
         if (wanted <= 0) {
             return List.of();
+        }
+        if (local != null) {
+            return local.take(merchantId, limit, wanted);
         }
         List<Permit> permits = take(merchantId, limit, wanted);
         if (permits.isEmpty() && addMissingSlots(merchantId, limit)) {
@@ -248,11 +283,111 @@ public final class MerchantRateLimiter {
     }
 
     private void release(Permit permit, Duration after) {
+        if (local != null) {
+            local.release(permit, after);
+            return;
+        }
         try {
             write(releaseSql(after), permit.merchantId, permit.slot, permit.holder);
         } catch (StoreUnavailable e) {
             // the slot stays taken until its lease ends: slower, never faster than the rate
             LOG.warn("{} could not be released ({}); it frees itself at its lease's end", permit, e.getMessage());
+        }
+    }
+
+    /** The slots of a store only this process uses, in memory: the same rules as rate_slot, no writes. */
+    private static final class LocalSlots {
+
+        /** One merchant's slots; guarded by itself. */
+        private static final class Merchant {
+            long[] busyUntil = new long[0];
+            String[] holders = new String[0];
+            long pausedUntil;
+            int next;
+
+            Merchant(long pausedUntil) {
+                this.pausedUntil = pausedUntil;
+            }
+        }
+
+        private final MerchantRateLimiter limiter;
+        private final long abandonAfterNanos;
+        private final long freeFrom;
+        private final AtomicLong holders = new AtomicLong();
+        private final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
+
+        LocalSlots(MerchantRateLimiter limiter, Duration window, Duration abandonAfter) {
+            this.limiter = limiter;
+            this.abandonAfterNanos = abandonAfter.toNanos();
+            this.freeFrom = System.nanoTime() + window.toNanos();
+        }
+
+        List<Permit> take(String merchantId, int limit, int wanted) {
+            Merchant merchant = merchant(merchantId);
+            synchronized (merchant) {
+                long now = System.nanoTime();
+                if (merchant.pausedUntil - now > 0) {
+                    return List.of();
+                }
+                if (merchant.busyUntil.length < limit) {
+                    int had = merchant.busyUntil.length;
+                    merchant.busyUntil = Arrays.copyOf(merchant.busyUntil, limit);
+                    merchant.holders = Arrays.copyOf(merchant.holders, limit);
+                    Arrays.fill(merchant.busyUntil, had, limit, freeFrom);
+                }
+                // slots at or above the limit (it was lowered) must all run out before a lower one is used
+                for (int slot = limit; slot < merchant.busyUntil.length; slot++) {
+                    if (merchant.busyUntil[slot] - now > 0) {
+                        return List.of();
+                    }
+                }
+                List<Permit> permits = new ArrayList<>(Math.min(wanted, limit));
+                int from = merchant.next >= limit ? 0 : merchant.next;
+                for (int i = 0; i < limit && permits.size() < wanted; i++) {
+                    int slot = (from + i) % limit;
+                    if (merchant.busyUntil[slot] - now <= 0) {
+                        String holder = Long.toString(holders.incrementAndGet());
+                        merchant.busyUntil[slot] = now + abandonAfterNanos;
+                        merchant.holders[slot] = holder;
+                        merchant.next = slot + 1;
+                        permits.add(new Permit(limiter, merchantId, slot, holder));
+                    }
+                }
+                return permits;
+            }
+        }
+
+        void release(Permit permit, Duration after) {
+            Merchant merchant = merchant(permit.merchantId);
+            synchronized (merchant) {
+                if (permit.holder.equals(merchant.holders[permit.slot])) {
+                    merchant.busyUntil[permit.slot] = System.nanoTime() + after.toNanos();
+                    merchant.holders[permit.slot] = null;
+                }
+            }
+        }
+
+        void pause(String merchantId, Duration pause) {
+            Merchant merchant = merchant(merchantId);
+            synchronized (merchant) {
+                long until = System.nanoTime() + Math.max(0, pause.toNanos());
+                if (until - merchant.pausedUntil > 0) {
+                    merchant.pausedUntil = until;
+                }
+            }
+        }
+
+        /** The merchant's slots, made on first use, paused as long as the store says a 429 still pauses it. */
+        private Merchant merchant(String merchantId) {
+            Merchant merchant = merchants.get(merchantId);
+            if (merchant == null) {
+                long pausedMillis = limiter.jdbc.query("SELECT DATEDIFF('MILLISECOND', CURRENT_TIMESTAMP, paused_until) FROM merchant"
+                        + " WHERE merchant_id = ? AND paused_until > CURRENT_TIMESTAMP", row -> row.getLong(1), merchantId)
+                        .stream().findFirst().orElse(0L);
+                merchant = merchants.computeIfAbsent(merchantId,
+                        id -> new Merchant(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pausedMillis)));
+            }
+            return merchant;
         }
     }
 }
