@@ -155,9 +155,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("admin", new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger));
         Duration rateWindow = Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"));
-        // on H2 this process is the only instance: its rate slots need not be rows all instances share
-        MerchantRateLimiter rateLimiter = groupCommit != null ? MerchantRateLimiter.inMemory(jdbc, rateWindow, lease)
-                : new MerchantRateLimiter(jdbc, rateWindow, lease);
+        // on an embedded H2 this process is the only instance: its rate slots need not be rows all instances share
+        MerchantRateLimiter rateLimiter = Database.isEmbeddedH2(dataSource.getJdbcUrl())
+                ? MerchantRateLimiter.inMemory(jdbc, rateWindow, lease) : new MerchantRateLimiter(jdbc, rateWindow, lease);
         // two rounds of the deliverers: enough to keep them busy, too few for a claim's lease to run out in a queue
         registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
                 2 * settings.integer("bridge.delivery.concurrency")));

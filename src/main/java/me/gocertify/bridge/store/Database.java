@@ -67,6 +67,16 @@ public final class Database {
         return durable;
     }
 
+    /**
+     * Whether the URL opens an H2 database inside this process that no other process can open at the
+     * same time (a file or in-memory database; not H2's TCP server, nor a file shared by AUTO_SERVER).
+     */
+    public static boolean isEmbeddedH2(String url) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        return upper.startsWith("JDBC:H2:") && !upper.startsWith("JDBC:H2:TCP:") && !upper.startsWith("JDBC:H2:SSL:")
+                && !upper.replace(" ", "").contains(";AUTO_SERVER=TRUE");
+    }
+
     public static void migrate(DataSource dataSource) {
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
