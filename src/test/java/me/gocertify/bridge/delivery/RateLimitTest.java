@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.support.RunningBridge;
 import me.gocertify.bridge.support.YotpoSimulator;
 
@@ -54,6 +57,9 @@ class RateLimitTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> yotpo.received().size() == 50);
         assertThat(yotpo.busiestSecond("guid-five-000000000")).isBetween(1, 5);
         assertThat(yotpo.busiestSecond("guid-ten-000000000")).isBetween(1, 10);
+        // on the embedded H2 the slots were kept in memory (MerchantRateLimiter.inMemory): not one row written
+        Jdbc store = new Jdbc(bridge.camel().getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+        assertThat(store.query("SELECT COUNT(*) FROM rate_slot", row -> row.getInt(1))).containsExactly(0);
     }
 
     @Test
