@@ -54,7 +54,7 @@ public final class Benchmark {
     private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
             .split(","));
     private static final int DELIVERY_MERCHANTS = 4;
-    private static final int DELIVERY_CONCURRENCY = 16;
+    private static final int DELIVERY_CONCURRENCY = Integer.getInteger("bench.plainThreads", 16);
 
     private final List<String> report = new ArrayList<>();
     private final Path jar;
