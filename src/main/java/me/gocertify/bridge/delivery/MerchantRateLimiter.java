@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +48,7 @@ public final class MerchantRateLimiter {
         private final MerchantRateLimiter limiter;
         private final String merchantId;
         private final int slot;
+        /** Who holds the slot row (rate_slot.holder); null for a slot in memory, held by the permit itself. */
         private final String holder;
         private final AtomicBoolean over = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
@@ -301,7 +301,8 @@ public final class MerchantRateLimiter {
         /** One merchant's slots; guarded by itself. */
         private static final class Merchant {
             long[] busyUntil = new long[0];
-            String[] holders = new String[0];
+            /** The permit each slot is held by, so a permit whose slot was given up and taken again releases nothing. */
+            Permit[] holders = new Permit[0];
             long pausedUntil;
             int next;
 
@@ -313,7 +314,6 @@ public final class MerchantRateLimiter {
         private final MerchantRateLimiter limiter;
         private final long abandonAfterNanos;
         private final long freeFrom;
-        private final AtomicLong holders = new AtomicLong();
         private final Map<String, Merchant> merchants = new ConcurrentHashMap<>();
 
         LocalSlots(MerchantRateLimiter limiter, Duration window, Duration abandonAfter) {
@@ -346,11 +346,11 @@ public final class MerchantRateLimiter {
                 for (int i = 0; i < limit && permits.size() < wanted; i++) {
                     int slot = (from + i) % limit;
                     if (merchant.busyUntil[slot] - now <= 0) {
-                        String holder = Long.toString(holders.incrementAndGet());
+                        Permit permit = new Permit(limiter, merchantId, slot, null);
                         merchant.busyUntil[slot] = now + abandonAfterNanos;
-                        merchant.holders[slot] = holder;
+                        merchant.holders[slot] = permit;
                         merchant.next = slot + 1;
-                        permits.add(new Permit(limiter, merchantId, slot, holder));
+                        permits.add(permit);
                     }
                 }
                 return permits;
@@ -360,7 +360,7 @@ public final class MerchantRateLimiter {
         void release(Permit permit, Duration after) {
             Merchant merchant = merchant(permit.merchantId);
             synchronized (merchant) {
-                if (permit.holder.equals(merchant.holders[permit.slot])) {
+                if (merchant.holders[permit.slot] == permit) {
                     merchant.busyUntil[permit.slot] = System.nanoTime() + after.toNanos();
                     merchant.holders[permit.slot] = null;
                 }

@@ -54,7 +54,7 @@ public final class Benchmark {
     private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
             .split(","));
     private static final int DELIVERY_MERCHANTS = 4;
-    private static final int DELIVERY_CONCURRENCY = Integer.getInteger("bench.plainThreads", 16);
+    private static final int PLAIN_LOOP_THREADS = Integer.getInteger("bench.plainThreads", 16);
 
     private final List<String> report = new ArrayList<>();
     private final Path jar;
@@ -379,11 +379,11 @@ public final class Benchmark {
                 bridgeRate, cpuPerAward));
 
         double plainRate = plainLoop(DELIVERIES);
-        progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", DELIVERY_CONCURRENCY, plainRate));
+        progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", PLAIN_LOOP_THREADS, plainRate));
         row("2", String.format("awards per second to a zero-latency Yotpo, %d pending over %d merchants at 1000/s each",
                 expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered; bridge CPU %.2f ms an award)", bridgeRate,
                 arrived, expected, cpuPerAward), "", null);
-        row("2", "plain java.net.http.HttpClient loop, same payloads, " + DELIVERY_CONCURRENCY + " threads",
+        row("2", "plain java.net.http.HttpClient loop, same payloads, " + PLAIN_LOOP_THREADS + " threads",
                 String.format("%.0f/s; bridge: %.0f%% of it", plainRate, 100 * bridgeRate / plainRate), ">= 50%",
                 bridgeRate / plainRate >= 0.5 && arrived == expected);
     }
@@ -441,14 +441,14 @@ public final class Benchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(yotpo.baseUrl() + "/api/v2/actions");
         AtomicInteger next = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(DELIVERY_CONCURRENCY);
+        ExecutorService threads = Executors.newFixedThreadPool(PLAIN_LOOP_THREADS);
         try {
             for (int round = 0; round < 2; round++) {
                 int total = round == 0 ? Math.min(2000, count) : count;
                 next.set(0);
                 long start = System.nanoTime();
                 List<Future<?>> workers = new ArrayList<>();
-                for (int t = 0; t < DELIVERY_CONCURRENCY; t++) {
+                for (int t = 0; t < PLAIN_LOOP_THREADS; t++) {
                     workers.add(threads.submit(() -> {
                         for (int n = next.getAndIncrement(); n < total; n = next.getAndIncrement()) {
                             String body = "{\"type\":\"CustomAction\",\"action_name\":\"gocertify-students\",\"customer_email\":\"plain"
