@@ -174,7 +174,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         FileDropProgress fileDropProgress = new FileDropProgress();
         registry.bind("fileDropProgress", fileDropProgress);
         registry.bind("fileDrop", new FileDrop(merchants, rules, fileDropProgress, clock,
-                settings.integer("bridge.inbox.progress-every")));
+                settings.integer("bridge.inbox.progress-every"), settings.integer("bridge.inbox.batch-size")));
         InboxClaims inboxClaims = new InboxClaims(jdbc, camel, Duration.ofSeconds(settings.integer("bridge.inbox.claim-lease-seconds")));
         registry.bind("inboxClaims", inboxClaims);
         camel.addService(inboxClaims);

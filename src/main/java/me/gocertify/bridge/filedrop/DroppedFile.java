@@ -2,15 +2,23 @@ package me.gocertify.bridge.filedrop;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import me.gocertify.bridge.merchant.Merchant;
 
-/** One file being processed: its records, its error report, its counts and its merchant look-ups. */
+/**
+ * One file being processed: its records, read in batches, its error report, its counts and its
+ * merchant look-ups. A batch's rejected records join the report once the batch is recorded, so the
+ * report lists them in line order and, if the store fails, ends where processing stopped.
+ */
 public final class DroppedFile {
 
     static final String DONE = ".done";
@@ -27,8 +35,9 @@ public final class DroppedFile {
             return size() > MERCHANTS_CACHED;
         }
     };
+    private final List<Rejection> batchRejected = new ArrayList<>();
     private RecordStream records;
-    private FileRecord current;
+    private FileRecord batchStart;
     private long recorded;
     private long rejected;
 
@@ -43,9 +52,27 @@ public final class DroppedFile {
         return name;
     }
 
-    RecordStream openRecords(BooleanSupplier keepReading) throws IOException {
+    /** The records in batches of up to {@code size}, each read as the split asks for it. */
+    Iterator<List<FileRecord>> openBatches(int size, BooleanSupplier keepReading) throws IOException {
         records = RecordStream.open(path).stopWhenNot(keepReading);
-        return records;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public List<FileRecord> next() {
+                if (!records.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<FileRecord> batch = new ArrayList<>(size);
+                while (batch.size() < size && records.hasNext()) {
+                    batch.add(records.next());
+                }
+                return batch;
+            }
+        };
     }
 
     /** The merchant of a merchant_id, looked up once per file. */
@@ -58,20 +85,40 @@ public final class DroppedFile {
         return merchant;
     }
 
-    /** The record now going through the route; the file is read one record at a time. */
-    void reading(FileRecord record) {
-        current = record;
+    /** A batch is being admitted: until it is recorded, processing stands at its first record. */
+    void startBatch(FileRecord first) {
+        batchStart = first;
+        batchRejected.clear();
     }
 
+    /** The first record of the batch under way; null between batches. */
     FileRecord current() {
-        return current;
+        return batchStart;
     }
 
-    void recorded() {
-        recorded++;
+    /** A record of the batch under way that is not recorded, and why. */
+    void reject(FileRecord record, String reason) {
+        batchRejected.add(new Rejection(record, reason));
     }
 
-    void rejected(long line, String verificationId, String error) {
+    /** The batch under way was recorded: its count and its rejected records join the file's; how many were rejected. */
+    int batchRecorded(int recordedCount) {
+        recorded += recordedCount;
+        int rejectedCount = batchRejected.size();
+        for (Rejection rejection : batchRejected) {
+            report(rejection.record().line(), rejection.record().verificationId(), rejection.reason());
+        }
+        startBatch(null);
+        return rejectedCount;
+    }
+
+    /** An entry of the report outside any batch (where processing stopped); the batch under way is given up. */
+    void stoppedAt(long line, String verificationId, String error) {
+        startBatch(null);
+        report(line, verificationId, error);
+    }
+
+    private void report(long line, String verificationId, String error) {
         rejected++;
         report.add(line, verificationId, error);
     }
@@ -123,5 +170,8 @@ public final class DroppedFile {
     @Override
     public String toString() {
         return "DroppedFile[" + name + "]";
+    }
+
+    private record Rejection(FileRecord record, String reason) {
     }
 }

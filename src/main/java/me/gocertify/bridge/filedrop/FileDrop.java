@@ -3,7 +3,9 @@ package me.gocertify.bridge.filedrop;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.Body;
@@ -20,6 +22,7 @@ import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.store.StoreUnavailable;
+import me.gocertify.bridge.verification.Admitted;
 import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.verification.VerificationEvent;
 import me.gocertify.bridge.verification.VerificationRules;
@@ -27,8 +30,8 @@ import me.gocertify.bridge.web.ClientError;
 
 /**
  * The file drop's decisions (contract 6), called step by step from routes/intake-files.camel.yaml:
- * open a file, admit each record's merchant, apply the webhook's rules, count outcomes, and say
- * whether the file moves to .done/ or .failed/.
+ * open a file, read it in batches, admit each record's merchant and apply the webhook's rules to it,
+ * count outcomes, and say whether the file moves to .done/ or .failed/.
  */
 public final class FileDrop {
 
@@ -42,14 +45,21 @@ public final class FileDrop {
     private final FileDropProgress progress;
     private final Clock clock;
     private final long progressEvery;
+    private final int batchSize;
 
+    /**
+     * @param batchSize records recorded together, in one transaction: a file is read again from its start
+     *        after a crash and its recorded records are then duplicates, so committing each one alone
+     *        (one durable write per record, from one thread) would buy nothing but time
+     */
     public FileDrop(MerchantRegistry merchants, VerificationRules rules, FileDropProgress progress, Clock clock,
-            long progressEvery) {
+            long progressEvery, int batchSize) {
         this.merchants = merchants;
         this.rules = rules;
         this.progress = progress;
         this.clock = clock;
         this.progressEvery = progressEvery;
+        this.batchSize = batchSize;
     }
 
     public DroppedFile open(@Header(Exchange.FILE_PATH) String path) {
@@ -59,17 +69,31 @@ public final class FileDrop {
         return file;
     }
 
-    /** The file's records, read lazily as the split asks for each, until the bridge stops. */
-    public Iterator<FileRecord> records(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) throws IOException {
-        return file.openRecords(() -> isRunning(exchange));
+    /** The file's records in batches, read lazily as the split asks for each, until the bridge stops. */
+    public Iterator<List<FileRecord>> batches(@ExchangeProperty(FILE) DroppedFile file, Exchange exchange) throws IOException {
+        return file.openBatches(batchSize, () -> isRunning(exchange));
     }
 
     /**
-     * The record's merchant, which must exist and be enabled (there is no signature to check), set as
-     * the exchange property {@code merchant}.
+     * The batch's records that pass: the merchant must exist and be enabled (there is no signature to
+     * check), and the webhook's own rules apply to the fields. The others wait in the file for the
+     * batch to be recorded.
      */
-    public void merchantOf(@Body FileRecord record, @ExchangeProperty(FILE) DroppedFile file, Exchange exchange) {
-        file.reading(record);
+    public List<Admitted> admit(@Body List<FileRecord> batch, @ExchangeProperty(FILE) DroppedFile file) {
+        file.startBatch(batch.get(0));
+        List<Admitted> admitted = new ArrayList<>(batch.size());
+        for (FileRecord record : batch) {
+            try {
+                Merchant merchant = merchantOf(record, file);
+                admitted.add(new Admitted(verificationOf(record, merchant), merchant));
+            } catch (RejectedRecord e) {
+                file.reject(record, e.getMessage());
+            }
+        }
+        return admitted;
+    }
+
+    private Merchant merchantOf(FileRecord record, DroppedFile file) {
         if (record.unreadable() != null) {
             throw new RejectedRecord(record.unreadable());
         }
@@ -88,35 +112,24 @@ public final class FileDrop {
         if (!merchant.get().enabled()) {
             throw new RejectedRecord("merchant " + merchantId + " is disabled");
         }
-        exchange.setProperty("merchant", merchant.get());
+        return merchant.get();
     }
 
-    /** The webhook's own rules, applied to the record's fields. */
-    public VerificationEvent verificationOf(@Body FileRecord record, @ExchangeProperty("merchant") Merchant merchant,
-            Exchange exchange) {
-        VerificationEvent event;
+    private VerificationEvent verificationOf(FileRecord record, Merchant merchant) {
         try {
-            event = rules.fromObject(merchant.id(), record.fields(), clock.instant());
+            return rules.fromObject(merchant.id(), record.fields(), clock.instant());
         } catch (ClientError e) {
             throw new RejectedRecord(String.valueOf(e.body().get("detail")));
         }
-        // delivery reads the merchant from this header, as the webhook's path sets it
-        exchange.getMessage().setHeader("merchantId", merchant.id());
-        return event;
     }
 
-    public void recorded(@Body Recorded recorded, @ExchangeProperty(FILE) DroppedFile file) {
-        file.recorded();
-        progress.recorded();
-        logProgress(file);
-    }
-
-    public void rejected(@ExchangeProperty(FILE) DroppedFile file,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) RejectedRecord reason) {
-        FileRecord record = file.current();
-        file.rejected(record.line(), record.verificationId(), reason.getMessage());
-        progress.rejected();
-        logProgress(file);
+    /** The batch was recorded (each accepted, a duplicate or ignored): counts it and its rejected records. */
+    public void recorded(@Body List<Recorded> recorded, @ExchangeProperty(FILE) DroppedFile file) {
+        long before = file.recordCount();
+        int rejected = file.batchRecorded(recorded.size());
+        progress.recorded(recorded.size());
+        progress.rejected(rejected);
+        logProgress(file, before);
     }
 
     /** Publishes the report, if any, and names the folder the file moves to. */
@@ -162,7 +175,7 @@ public final class FileDrop {
         FileRecord record = file.current();
         String why = storeFailure(cause) ? "the store was unavailable" : "an unexpected error stopped it";
         long line = record == null ? 1 : record.line();
-        file.rejected(line, record == null ? null : record.verificationId(), "processing stopped here: " + why
+        file.stoppedAt(line, record == null ? null : record.verificationId(), "processing stopped here: " + why
                 + "; the records before it were recorded, drop the file again to finish it");
         LOG.error("File drop: {} stopped at line {}: {}", file.name(), line, why, cause);
         finish(file, exchange);
@@ -186,9 +199,9 @@ public final class FileDrop {
         return false;
     }
 
-    private void logProgress(DroppedFile file) {
+    private void logProgress(DroppedFile file, long countBefore) {
         long count = file.recordCount();
-        if (count % progressEvery == 0) {
+        if (count / progressEvery > countBefore / progressEvery) {
             LOG.info("File drop: {}: {} records so far, {} rejected ({} records/s)", file.name(), count,
                     file.rejectedCount(), Math.round(count / Math.max(file.seconds(), 0.001)));
         }

@@ -47,14 +47,14 @@ public final class FileDropProgress {
         currentFileRecords.set(0);
     }
 
-    void recorded() {
-        recordsRecorded.incrementAndGet();
-        currentFileRecords.incrementAndGet();
+    void recorded(long count) {
+        recordsRecorded.addAndGet(count);
+        currentFileRecords.addAndGet(count);
     }
 
-    void rejected() {
-        recordsRejected.incrementAndGet();
-        currentFileRecords.incrementAndGet();
+    void rejected(long count) {
+        recordsRejected.addAndGet(count);
+        currentFileRecords.addAndGet(count);
     }
 
     void finished(boolean done) {

@@ -26,9 +26,13 @@ public final class Jdbc {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** One statement and its parameters. */
+    public record Statement(String sql, Object... parameters) {
+    }
+
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
-    private volatile String skipLocked;
+    private volatile Boolean h2;
 
     public Jdbc(DataSource dataSource) {
         this(dataSource, null);
@@ -46,16 +50,20 @@ public final class Jdbc {
      * and lock every matching row before FETCH FIRST applies (all of a back-log, on every pass).
      */
     public String skipLocked() {
-        String clause = skipLocked;
-        if (clause == null) {
+        return isH2() ? "" : " FOR UPDATE SKIP LOCKED";
+    }
+
+    private boolean isH2() {
+        Boolean answer = h2;
+        if (answer == null) {
             try (Connection c = dataSource.getConnection()) {
-                clause = c.getMetaData().getDatabaseProductName().startsWith("H2") ? "" : " FOR UPDATE SKIP LOCKED";
+                answer = c.getMetaData().getDatabaseProductName().startsWith("H2");
             } catch (SQLException e) {
                 throw new StoreUnavailable("the store did not say what it is", e);
             }
-            skipLocked = clause;
+            h2 = answer;
         }
-        return clause;
+        return answer;
     }
 
     public int update(String sql, Object... parameters) {
@@ -95,6 +103,26 @@ public final class Jdbc {
     public boolean insertTogetherUnlessPresent(String sql, Object... parameters) {
         return groupCommit == null ? insertUnlessPresent(sql, parameters)
                 : groupCommit.inSharedTransaction(c -> insertUnlessPresent(c, sql, parameters));
+    }
+
+    /**
+     * Each insert unless its key is already there, in their order and in one transaction (with a
+     * {@link GroupCommit}, one piece of a shared commit): where inserted, true. Answers once all are
+     * committed; when the store fails, none of them is.
+     */
+    public boolean[] insertAllUnlessPresent(List<Statement> inserts) {
+        boolean onH2 = isH2();
+        return inSharedTransaction(c -> {
+            boolean[] inserted = new boolean[inserts.size()];
+            for (int i = 0; i < inserts.size(); i++) {
+                Statement insert = inserts.get(i);
+                // H2 undoes a failed statement alone; on PostgreSQL a failed statement would end the
+                // transaction, so a duplicate is skipped there instead (H2 knows no ON CONFLICT)
+                inserted[i] = onH2 ? insertUnlessPresent(c, insert.sql(), insert.parameters())
+                        : update(c, insert.sql() + " ON CONFLICT DO NOTHING", insert.parameters()) == 1;
+            }
+            return inserted;
+        });
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {

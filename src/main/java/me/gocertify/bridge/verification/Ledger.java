@@ -78,14 +78,40 @@ public final class Ledger {
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
     public Recorded recordOnce(@Body VerificationEvent event, @ExchangeProperty("merchant") Merchant merchant) {
-        String actionName = merchant.actionNameFor(event.campaign());
+        Jdbc.Statement insert = insert(event, merchant, clock.instant());
+        return recorded(event, jdbc.insertTogetherUnlessPresent(insert.sql(), insert.parameters()));
+    }
+
+    /**
+     * Records each as {@link #recordOnce} does, in their order (of two with one id the first is
+     * recorded, the second is a duplicate) and in one transaction: a batch of a dropped file shares a
+     * commit, and is recorded whole or not at all.
+     */
+    public List<Recorded> recordAll(@Body List<Admitted> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
         Instant now = clock.instant();
+        boolean[] inserted = jdbc.insertAllUnlessPresent(
+                batch.stream().map(admitted -> insert(admitted.event(), admitted.merchant(), now)).toList());
+        List<Recorded> recorded = new java.util.ArrayList<>(batch.size());
+        for (int i = 0; i < inserted.length; i++) {
+            recorded.add(recorded(batch.get(i).event(), inserted[i]));
+        }
+        return recorded;
+    }
+
+    /** The row of a new verification: PENDING and due now if it earns points, else IGNORED. */
+    private static Jdbc.Statement insert(VerificationEvent event, Merchant merchant, Instant now) {
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
-        boolean inserted = jdbc.insertTogetherUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
+        return new Jdbc.Statement("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
                         + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + (event.earnsPoints() ? "CURRENT_TIMESTAMP" : "NULL") + ", FALSE, 0)",
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
-                status.name(), actionName, now);
+                status.name(), merchant.actionNameFor(event.campaign()), now);
+    }
+
+    private static Recorded recorded(VerificationEvent event, boolean inserted) {
         Result result = !inserted ? Result.DUPLICATE : event.earnsPoints() ? Result.ACCEPTED : Result.IGNORED;
         return new Recorded(event.merchantId(), event.verificationId(), result);
     }

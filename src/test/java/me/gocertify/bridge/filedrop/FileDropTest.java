@@ -301,12 +301,13 @@ class FileDropTest {
     @Test
     void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStart() throws IOException {
         start();
+        // big enough to be under way when the bridge stops, a batch or more recorded by then
         StringBuilder csv = new StringBuilder(HEADER);
-        for (int i = 1; i <= 300; i++) {
+        for (int i = 1; i <= 20_000; i++) {
             csv.append("acme,big-").append(i).append(",students,big").append(i).append("@example.com\n");
         }
         drop("big.csv", csv.toString());
-        await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 20);
+        await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 200);
         Path inbox = bridge.inbox();
         bridge.close();
 
@@ -316,8 +317,8 @@ class FileDropTest {
 
         bridge = RunningBridge.start(dataDir, yotpo.baseUrl());
         awaitMoved(".done", "big.csv");
-        assertThat(progress().recordsRecorded()).isEqualTo(300);
-        assertThat(bridge.admin("GET", "/admin/merchants/acme/verifications/big-300").statusCode()).isEqualTo(200);
+        assertThat(progress().recordsRecorded()).isEqualTo(20_000);
+        assertThat(bridge.admin("GET", "/admin/merchants/acme/verifications/big-20000").statusCode()).isEqualTo(200);
     }
 
     private FileDropProgress progress() {

@@ -88,6 +88,31 @@ class LedgerOnBothDatabasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void aBatchIsRecordedInOrderAndWholeOrNotAtAll(String database) {
+        Ledger ledger = open(database, Duration.ofSeconds(30));
+        ledger.recordOnce(event("b-1", true), ACME);
+        VerificationEvent first = event("b-2", true);
+        VerificationEvent sameIdOtherEmail = new VerificationEvent("acme", "b-2", "students", "other@example.com",
+                first.verifiedAt(), true);
+
+        // a duplicate within the batch or of an earlier row does not end the transaction (it would on PostgreSQL)
+        assertThat(ledger.recordAll(List.of(new Admitted(event("b-1", true), ACME), new Admitted(first, ACME),
+                new Admitted(sameIdOtherEmail, ACME), new Admitted(event("b-3", false), ACME), new Admitted(event("b-4", true), ACME))))
+                .extracting(Recorded::result).containsExactly(Recorded.Result.DUPLICATE, Recorded.Result.ACCEPTED,
+                        Recorded.Result.DUPLICATE, Recorded.Result.IGNORED, Recorded.Result.ACCEPTED);
+        assertThat(jdbc.query("SELECT email FROM verification WHERE verification_id = 'b-2'", row -> row.getString(1)))
+                .as("the first of the two is recorded").containsExactly("b-2@example.com");
+
+        // one record the store refuses (an id longer than its column): none of the batch is recorded
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ledger.recordAll(List.of(
+                new Admitted(event("b-5", true), ACME), new Admitted(event("b-".repeat(100), true), ACME)))))
+                .isInstanceOf(me.gocertify.bridge.store.StoreUnavailable.class);
+        assertThat(ledger.view("acme", "b-5")).isEmpty();
+        assertThat(ledger.countsByStatus("acme")).containsEntry("PENDING", 3).containsEntry("IGNORED", 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void concurrentClaimersShareTheBacklogWithoutOverlap(String database) throws Exception {
         Ledger ledger = open(database, Duration.ofSeconds(30));
         for (int i = 0; i < 200; i++) {
