@@ -299,6 +299,23 @@ class FileDropTest {
     }
 
     @Test
+    void aBatchTheStoreCannotTakeIsReportedWhereItStartsAndNotRecordByRecord() throws IOException {
+        // the merchant stays cached, so the store fails only at the batch's recording
+        Properties cached = new Properties();
+        cached.setProperty("bridge.merchants.cache-ms", "600000");
+        start(cached);
+        drop("first.csv", HEADER + "acme,s-1,students,a@example.com\n");
+        awaitMoved(".done", "first.csv");
+        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+        drop("second.csv", HEADER + "acme,s-2,students,not-an-email\nacme,s-3,students,c@example.com\n");
+
+        awaitMoved(".failed", "second.csv");
+        // line 2 is rejected by the rules too, but nothing of its batch was recorded: processing stopped at its start
+        assertThat(report("second.csv")).containsExactly(errorAt(2, "s-2", "processing stopped here: the store was unavailable;"
+                + " the records before it were recorded, drop the file again to finish it"));
+    }
+
+    @Test
     void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStart() throws IOException {
         start();
         // big enough to be under way when the bridge stops, a batch or more recorded by then
