@@ -22,15 +22,21 @@ import java.util.Properties;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.zaxxer.hikari.HikariDataSource;
 import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.verification.Ledger;
 
 class FileDropTest {
 
@@ -313,6 +319,36 @@ class FileDropTest {
         // line 2 is rejected by the rules too, but nothing of its batch was recorded: processing stopped at its start
         assertThat(report("second.csv")).containsExactly(errorAt(2, "s-2", "processing stopped here: the store was unavailable;"
                 + " the records before it were recorded, drop the file again to finish it"));
+    }
+
+    @Test
+    void handOffsPastAFullDeliveryQueueWaitForThePollerQuietly() throws Exception {
+        Properties smallQueue = new Properties();
+        smallQueue.setProperty("bridge.delivery.queue-size", "5");
+        start(smallQueue);
+        // no deliverer takes from the queue, so it fills after five
+        bridge.camel().getRouteController().stopRoute("deliver-accepted");
+        bridge.camel().getRouteController().stopRoute("deliver-due");
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            StringBuilder csv = new StringBuilder(HEADER);
+            for (int i = 1; i <= 50; i++) {
+                csv.append("acme,q-").append(i).append(",students,q").append(i).append("@example.com\n");
+            }
+            drop("queued.csv", csv.toString());
+            awaitMoved(".done", "queued.csv");
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(bridge.camel().getRegistry().lookupByNameAndType("ledger", Ledger.class).countsByStatus("acme"))
+                .containsEntry("PENDING", 50);
+        // the five queued go out, so the bridge stops without waiting for them
+        bridge.camel().getRouteController().startRoute("deliver-accepted");
     }
 
     @Test
