@@ -116,7 +116,9 @@ class HealthAndMetricsTest {
                 .contains("bridge_file_drop_records_read_total 0.0")
                 .doesNotContain("made-up-")
                 .doesNotContain("api-key-0123456789abcd").doesNotContain("guid-0123456789abcdef")
-                .contains("camel_exchanges_total");
+                .contains("camel_exchanges_total{camelContext=\"gocertify-yotpo-bridge\",eventType=\"route\",kind=\"CamelRoute\","
+                        + "routeId=\"record-verification\"} 3.0")
+                .as("the hand-off after recording is timed by its caller's route").doesNotContain("routeId=\"recorded\"");
         assertThat(gauge(metrics, "bridge_verifications_oldest_pending_age_seconds")).isGreaterThan(0);
     }
 
