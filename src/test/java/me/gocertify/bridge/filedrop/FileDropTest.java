@@ -364,7 +364,17 @@ class FileDropTest {
         drop("big.csv", csv.toString());
         await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 20);
         Path inbox = bridge.inbox();
-        bridge.close();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            bridge.close();
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list).as("a stop while reading is not an error").noneMatch(event -> event.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage).anyMatch(message -> message.contains("big.csv stays in the inbox"));
 
         assertThat(inbox.resolve("big.csv")).exists();
         assertThat(inbox.resolve(".failed/big.csv")).doesNotExist();
