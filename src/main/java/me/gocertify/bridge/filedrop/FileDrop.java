@@ -59,6 +59,9 @@ public final class FileDrop {
         this.progress = progress;
         this.clock = clock;
         this.progressEvery = progressEvery;
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("bridge.inbox.batch-size must be at least 1, not " + batchSize);
+        }
         this.batchSize = batchSize;
     }
 

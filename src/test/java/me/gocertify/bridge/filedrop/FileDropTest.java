@@ -352,6 +352,12 @@ class FileDropTest {
     }
 
     @Test
+    void aBatchSizeBelowOneStopsTheStartWithItsName() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new FileDrop(null, null, new FileDropProgress(),
+                java.time.Clock.systemUTC(), 10_000, 0))).hasMessageContaining("bridge.inbox.batch-size must be at least 1");
+    }
+
+    @Test
     void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStartWhichIsReadyMeanwhile() throws IOException {
         // one record a batch, so reading the file takes longer than stopping, and longer than starting
         Properties slow = new Properties();
