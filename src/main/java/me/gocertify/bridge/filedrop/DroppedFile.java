@@ -92,7 +92,7 @@ public final class DroppedFile {
     }
 
     /** The first record of the batch under way; null between batches. */
-    FileRecord current() {
+    FileRecord batchStart() {
         return batchStart;
     }
 

@@ -50,7 +50,7 @@ public final class FileDrop {
     /**
      * @param batchSize records recorded together, in one transaction: a file is read again from its start
      *        after a crash and its recorded records are then duplicates, so committing each one alone
-     *        (one durable write per record, from one thread) would buy nothing but time
+     *        (one durable write per record, from one thread) would only cost time
      */
     public FileDrop(MerchantRegistry merchants, VerificationRules rules, FileDropProgress progress, Clock clock,
             long progressEvery, int batchSize) {
@@ -175,7 +175,7 @@ public final class FileDrop {
             progress.finished(false);
             return;
         }
-        FileRecord record = file.current();
+        FileRecord record = file.batchStart();
         String why = storeFailure(cause) ? "the store was unavailable" : "an unexpected error stopped it";
         long line = record == null ? 1 : record.line();
         file.stoppedAt(line, record == null ? null : record.verificationId(), "processing stopped here: " + why
