@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -353,8 +355,7 @@ class FileDropTest {
 
     @Test
     void aBatchSizeBelowOneStopsTheStartWithItsName() {
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new FileDrop(null, null, new FileDropProgress(),
-                java.time.Clock.systemUTC(), 10_000, 0))).hasMessageContaining("bridge.inbox.batch-size must be at least 1");
+        assertThat(catchThrowable(() -> new FileDrop(null, null, new FileDropProgress(), Clock.systemUTC(), 10_000, 0))).hasMessageContaining("bridge.inbox.batch-size must be at least 1");
     }
 
     @Test

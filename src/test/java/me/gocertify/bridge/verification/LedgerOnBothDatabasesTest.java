@@ -1,6 +1,7 @@
 package me.gocertify.bridge.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.WebhookAuth;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.support.PostgresServer;
 
 /**
@@ -104,9 +106,9 @@ class LedgerOnBothDatabasesTest {
                 .as("the first of the two is recorded").containsExactly("b-2@example.com");
 
         // one record the store refuses (an id longer than its column): none of the batch is recorded
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ledger.recordAll(List.of(
+        assertThat(catchThrowable(() -> ledger.recordAll(List.of(
                 new Admitted(event("b-5", true), ACME), new Admitted(event("b-".repeat(100), true), ACME)))))
-                .isInstanceOf(me.gocertify.bridge.store.StoreUnavailable.class);
+                .isInstanceOf(StoreUnavailable.class);
         assertThat(ledger.view("acme", "b-5")).isEmpty();
         assertThat(ledger.countsByStatus("acme")).containsEntry("PENDING", 3).containsEntry("IGNORED", 1);
     }
