@@ -80,7 +80,7 @@ public final class MerchantRateLimiter {
             T result;
             if (limiter.local != null) {
                 result = limiter.jdbc.inSharedTransaction(work);
-                limiter.local.release(this, limiter.window);
+                limiter.release(this, limiter.window);
             } else {
                 result = limiter.jdbc.inSharedTransaction(c -> {
                     T done = work.run(c);

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ import me.gocertify.bridge.verification.Recorded.Result;
  */
 public final class Ledger {
 
+    /** A new verification's row, built once (it is written for every webhook and every file record). */
+    private static final String INSERT_DUE_NOW = insertWithNextAttempt("CURRENT_TIMESTAMP");
+    private static final String INSERT_NOT_DUE = insertWithNextAttempt("NULL");
     private static final String DELIVERY_COLUMNS =
             "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts, check_first";
 
@@ -94,7 +98,7 @@ public final class Ledger {
         Instant now = clock.instant();
         boolean[] inserted = jdbc.insertAllUnlessPresent(
                 batch.stream().map(admitted -> insert(admitted.event(), admitted.merchant(), now)).toList());
-        List<Recorded> recorded = new java.util.ArrayList<>(batch.size());
+        List<Recorded> recorded = new ArrayList<>(batch.size());
         for (int i = 0; i < inserted.length; i++) {
             recorded.add(recorded(batch.get(i).event(), inserted[i]));
         }
@@ -104,11 +108,15 @@ public final class Ledger {
     /** The row of a new verification: PENDING and due now if it earns points, else IGNORED. */
     private static Jdbc.Statement insert(VerificationEvent event, Merchant merchant, Instant now) {
         VerificationStatus status = event.earnsPoints() ? VerificationStatus.PENDING : VerificationStatus.IGNORED;
-        return new Jdbc.Statement("INSERT INTO verification (merchant_id, verification_id, campaign, email,"
-                        + " verified_at, status, action_name, attempts, received_at, next_attempt_at, check_first, checks_failed)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + (event.earnsPoints() ? "CURRENT_TIMESTAMP" : "NULL") + ", FALSE, 0)",
+        return new Jdbc.Statement(event.earnsPoints() ? INSERT_DUE_NOW : INSERT_NOT_DUE,
                 event.merchantId(), event.verificationId(), event.campaign(), event.email(), event.verifiedAt(),
                 status.name(), merchant.actionNameFor(event.campaign()), now);
+    }
+
+    private static String insertWithNextAttempt(String nextAttemptAt) {
+        return "INSERT INTO verification (merchant_id, verification_id, campaign, email, verified_at, status, action_name,"
+                + " attempts, received_at, next_attempt_at, check_first, checks_failed)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, " + nextAttemptAt + ", FALSE, 0)";
     }
 
     private static Recorded recorded(VerificationEvent event, boolean inserted) {
@@ -145,7 +153,7 @@ public final class Ledger {
         return jdbc.inSharedTransaction(c -> {
             // one read per status, each in the order of the index (status, merchant_id, next_attempt_at), so
             // only the first rows are read whatever the back-log (an IN over both statuses sorted all of it)
-            List<Map.Entry<Instant, Delivery>> due = new java.util.ArrayList<>();
+            List<Map.Entry<Instant, Delivery>> due = new ArrayList<>();
             for (String status : new String[] {"PENDING", "UNKNOWN"}) {
                 due.addAll(Jdbc.query(c, "SELECT next_attempt_at, " + DELIVERY_COLUMNS + " FROM verification WHERE status = '" + status + "'"
                         + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
@@ -154,7 +162,7 @@ public final class Ledger {
                         row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), delivery(row, claimedNanos)), merchantId, limit));
             }
             due.sort(Map.Entry.comparingByKey());
-            List<Delivery> claimed = new java.util.ArrayList<>();
+            List<Delivery> claimed = new ArrayList<>();
             for (Map.Entry<Instant, Delivery> next : due.subList(0, Math.min(limit, due.size()))) {
                 Delivery read = next.getValue();
                 // the row is claimed only as it was read (same attempt, same check_first), so what was read is what

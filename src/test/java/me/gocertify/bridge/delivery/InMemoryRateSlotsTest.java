@@ -17,9 +17,9 @@ import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.Jdbc;
 
 /**
- * The rate slots of an H2 store, kept in memory by its one process: the rules of the shared slots
- * (LedgerOnBothDatabasesTest, where the lowered limit is also checked in memory), with no rate_slot
- * row written.
+ * The rate slots of an H2 store, kept in memory by its one process: what only they do. The rules they
+ * share with the slot rows (held a window past the answer, a lowered limit, a pause) are checked on
+ * both kinds, with no rate_slot row written in memory, in LedgerOnBothDatabasesTest.
  */
 class InMemoryRateSlotsTest {
 
@@ -61,28 +61,6 @@ class InMemoryRateSlotsTest {
             }
             return permit != null;
         });
-    }
-
-    @Test
-    void slotsAreHeldUntilAWindowPastTheAnswerAndNoRowIsWritten() {
-        MerchantRateLimiter limiter = started();
-        MerchantRateLimiter.Permit first = limiter.tryAcquire("acme", 2);
-        MerchantRateLimiter.Permit second = limiter.tryAcquire("acme", 2);
-        assertThat(first).isNotNull();
-        assertThat(second).isNotNull();
-        assertThat(limiter.tryAcquire("acme", 2)).as("both slots held").isNull();
-
-        second.cancel();
-        MerchantRateLimiter.Permit third = limiter.tryAcquire("acme", 2);
-        assertThat(third).as("a cancelled permit frees its slot at once").isNotNull();
-
-        long finishedAt = System.nanoTime();
-        first.finished();
-        assertThat(first.finished()).as("a call is over once").isFalse();
-        assertThat(limiter.tryAcquire("acme", 2)).as("held for the window after the answer").isNull();
-        awaitFreeSlot(limiter);
-        assertThat((System.nanoTime() - finishedAt) / 1_000_000).isGreaterThanOrEqualTo(WINDOW.toMillis() - 20);
-        assertThat(jdbc.query("SELECT COUNT(*) FROM rate_slot", row -> row.getInt(1))).containsExactly(0);
     }
 
     @Test

@@ -298,12 +298,11 @@ class FileDropTest {
     @Test
     void fileTheStoreCannotTakeFailsWithAReportOfWhereItStopped() throws IOException {
         start();
-        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+        closeStore();
         drop("stuck.csv", HEADER + "acme,d-1,students,a@example.com\nacme,d-2,students,b@example.com\n");
 
         awaitMoved(".failed", "stuck.csv");
-        assertThat(report("stuck.csv")).containsExactly(errorAt(2, "d-1", "processing stopped here: the store was unavailable;"
-                + " the records before it were recorded, drop the file again to finish it"));
+        assertThat(report("stuck.csv")).containsExactly(storeStoppedItAt(2, "d-1"));
     }
 
     @Test
@@ -314,13 +313,12 @@ class FileDropTest {
         start(cached);
         drop("first.csv", HEADER + "acme,s-1,students,a@example.com\n");
         awaitMoved(".done", "first.csv");
-        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+        closeStore();
         drop("second.csv", HEADER + "acme,s-2,students,not-an-email\nacme,s-3,students,c@example.com\n");
 
         awaitMoved(".failed", "second.csv");
         // line 2 is rejected by the rules too, but nothing of its batch was recorded: processing stopped at its start
-        assertThat(report("second.csv")).containsExactly(errorAt(2, "s-2", "processing stopped here: the store was unavailable;"
-                + " the records before it were recorded, drop the file again to finish it"));
+        assertThat(report("second.csv")).containsExactly(storeStoppedItAt(2, "s-2"));
     }
 
     @Test
@@ -331,21 +329,11 @@ class FileDropTest {
         // no deliverer takes from the queue, so it fills after five
         bridge.camel().getRouteController().stopRoute("deliver-accepted");
         bridge.camel().getRouteController().stopRoute("deliver-due");
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
-        try {
-            StringBuilder csv = new StringBuilder(HEADER);
-            for (int i = 1; i <= 50; i++) {
-                csv.append("acme,q-").append(i).append(",students,q").append(i).append("@example.com\n");
-            }
-            drop("queued.csv", csv.toString());
+        List<ILoggingEvent> logged = loggedDuring(() -> {
+            drop("queued.csv", rows("q", 50));
             awaitMoved(".done", "queued.csv");
-        } finally {
-            root.detachAppender(logged);
-        }
-        assertThat(logged.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+        });
+        assertThat(logged).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
                 .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
         assertThat(bridge.camel().getRegistry().lookupByNameAndType("ledger", Ledger.class).countsByStatus("acme"))
                 .containsEntry("PENDING", 50);
@@ -355,32 +343,21 @@ class FileDropTest {
 
     @Test
     void aBatchSizeBelowOneStopsTheStartWithItsName() {
-        assertThat(catchThrowable(() -> new FileDrop(null, null, new FileDropProgress(), Clock.systemUTC(), 10_000, 0))).hasMessageContaining("bridge.inbox.batch-size must be at least 1");
+        assertThat(catchThrowable(() -> new FileDrop(null, null, new FileDropProgress(), Clock.systemUTC(), 10_000, 0)))
+                .hasMessageContaining("bridge.inbox.batch-size must be at least 1");
     }
 
     @Test
-    void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStartWhichIsReadyMeanwhile() throws IOException {
+    void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStartWhichIsReadyMeanwhile() throws Exception {
         // one record a batch, so reading the file takes longer than stopping, and longer than starting
         Properties slow = new Properties();
         slow.setProperty("bridge.inbox.batch-size", "1");
         start(slow);
-        StringBuilder csv = new StringBuilder(HEADER);
-        for (int i = 1; i <= 2_000; i++) {
-            csv.append("acme,big-").append(i).append(",students,big").append(i).append("@example.com\n");
-        }
-        drop("big.csv", csv.toString());
+        drop("big.csv", rows("big", 2_000));
         await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 20);
         Path inbox = bridge.inbox();
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
-        try {
-            bridge.close();
-        } finally {
-            root.detachAppender(logged);
-        }
-        assertThat(logged.list).as("a stop while reading is not an error").noneMatch(event -> event.getLevel() == Level.ERROR)
+        List<ILoggingEvent> logged = loggedDuring(bridge::close);
+        assertThat(logged).as("a stop while reading is not an error").noneMatch(event -> event.getLevel() == Level.ERROR)
                 .extracting(ILoggingEvent::getFormattedMessage).anyMatch(message -> message.contains("big.csv stays in the inbox"));
 
         assertThat(inbox.resolve("big.csv")).exists();
@@ -395,6 +372,46 @@ class FileDropTest {
         awaitMoved(".done", "big.csv");
         assertThat(progress().recordsRecorded()).isEqualTo(2_000);
         assertThat(bridge.admin("GET", "/admin/merchants/acme/verifications/big-2000").statusCode()).isEqualTo(200);
+    }
+
+    /** Something a test does that may throw. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** What the bridge logged while {@code step} ran. */
+    private static List<ILoggingEvent> loggedDuring(Step step) throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            step.run();
+        } finally {
+            root.detachAppender(logged);
+        }
+        return logged.list;
+    }
+
+    /** A CSV of {@code count} good rows for acme: {prefix}-1, {prefix}-2, ... */
+    private static String rows(String prefix, int count) {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 1; i <= count; i++) {
+            csv.append("acme,").append(prefix).append('-').append(i).append(",students,").append(prefix).append(i)
+                    .append("@example.com\n");
+        }
+        return csv.toString();
+    }
+
+    /** The store goes away under the running bridge. */
+    private void closeStore() {
+        bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+    }
+
+    private static Map<String, Object> storeStoppedItAt(int line, String verificationId) {
+        return errorAt(line, verificationId, "processing stopped here: the store was unavailable;"
+                + " the records before it were recorded, drop the file again to finish it");
     }
 
     private FileDropProgress progress() {
