@@ -62,6 +62,16 @@ public final class Benchmark {
     private final YotpoStandIn yotpo = new YotpoStandIn();
     private BridgeJar bridge;
 
+    /** JVM options as a reader knows them: the archive by its file name. */
+    private static String shown(List<String> options) {
+        return options.stream().map(option -> option.replaceAll("=/.*/", "=")).collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /** The class-data-sharing archive mvn package writes beside the jar (pom.xml, execution cds-archive). */
+    private static Path archiveOf(Path jar) {
+        return jar.toAbsolutePath().resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", "") + ".jsa");
+    }
+
     private Benchmark(Path jar, List<String> jvmArgs) {
         this.jar = jar;
         this.jvmArgs = jvmArgs;
@@ -71,6 +81,13 @@ public final class Benchmark {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
         String extra = System.getProperty("bench.bridge.jvmArgs", "-Xmx256m -XX:+UseSerialGC").trim();
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        Path archive = archiveOf(jar);
+        if (Files.exists(archive) && jvmArgs.stream().noneMatch(option -> option.contains("Archive") || option.startsWith("-Xshare"))) {
+            // as README's command runs it: mapping the class-data-sharing archive mvn package wrote beside the jar
+            List<String> withArchive = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive));
+            withArchive.addAll(jvmArgs);
+            jvmArgs = List.copyOf(withArchive);
+        }
         long began = System.nanoTime();
         // however the benchmark ends (a failed phase included), no bridge, bare server or file-drop JVM of
         // its own is left running to load the machine for whatever runs next
@@ -102,7 +119,8 @@ public final class Benchmark {
         line("|---|---|---|---|");
 
         bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
-        row("5", "start to ready (java -jar to /observe/health/ready 200), empty data folder",
+        row("5", "start to ready (README's command, JVM options " + shown(jvmArgs) + ", to /observe/health/ready 200),"
+                + " empty data folder",
                 String.format("%.2f s", bridge.readyMillis / 1000), "<= 3 s", bridge.readyMillis <= 3000);
         register("accept", 5);
         register("latency", 1000);
@@ -129,7 +147,7 @@ public final class Benchmark {
             backlogDrain();
         }
         double rss = Math.max(acceptRss, deliveryRss);
-        row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery), JVM options: " + jvmArgs,
+        row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery), same JVM options",
                 String.format("%.0f MB (%.0f / %.0f)", rss, acceptRss, deliveryRss), "<= 400 MB", rss <= 400);
         bridge.close();
 
@@ -183,37 +201,36 @@ public final class Benchmark {
     }
 
     /**
-     * Figure 5 with the class-data-sharing archive README describes: one start writes the classes it
-     * loaded to an archive at exit; later starts map them instead of reading and verifying them from the jar.
+     * Figure 5 without the class-data-sharing archive README's command maps (mvn package writes it beside the
+     * jar): two starts on the same data, the first with the archive left out, the second as README runs it.
      */
     private void classDataSharing(Path log) throws Exception {
+        Path archive = archiveOf(jar);
+        if (!Files.exists(archive)) {
+            throw new IllegalStateException("no class-data-sharing archive at " + archive + " (built with -Dcds.skip=true?)");
+        }
         Path dir = OUT.resolve("run-cds");
         clean(dir);
-        Path archive = dir.resolve("bridge.jsa").toAbsolutePath();
-        List<String> writing = new ArrayList<>(jvmArgs);
-        writing.add("-XX:ArchiveClassesAtExit=" + archive);
-        try (BridgeJar training = BridgeJar.start(jar, dir, yotpo.baseUrl(), writing, log)) {
-            training.admin("PUT", "/admin/merchants/cds", String.format("{\"yotpo_api_key\":\"api-key-cds-0123456789\","
+        List<String> without = jvmArgs.stream().filter(option -> !option.contains("SharedArchiveFile")).toList();
+        List<String> with = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive));
+        with.addAll(without);
+        try (BridgeJar first = BridgeJar.start(jar, dir, yotpo.baseUrl(), with, log)) {
+            first.admin("PUT", "/admin/merchants/cds", String.format("{\"yotpo_api_key\":\"api-key-cds-0123456789\","
                     + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("cds"), SECRET));
-            try (LoadGenerator load = new LoadGenerator(training.port,
-                    Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
-                load.closedLoop(webhooks("cds", "train"), 4, 200);
-            }
         }
-        List<String> sharing = new ArrayList<>(jvmArgs);
-        sharing.add("-XX:SharedArchiveFile=" + archive);
-        double without;
-        double with;
-        try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, log)) {
-            without = plain.readyMillis;
+        double withoutMillis;
+        double withMillis;
+        try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), without, log)) {
+            withoutMillis = plain.readyMillis;
         }
-        try (BridgeJar shared = BridgeJar.start(jar, dir, yotpo.baseUrl(), sharing, log)) {
-            with = shared.readyMillis;
+        try (BridgeJar shared = BridgeJar.start(jar, dir, yotpo.baseUrl(), with, log)) {
+            withMillis = shared.readyMillis;
         }
-        progress(String.format("start to ready, same data: %.2f s without the archive, %.2f s with it", without / 1000, with / 1000));
-        row("5", "start to ready with the class-data-sharing archive (README; -XX:SharedArchiveFile), next to a start"
-                + " without it just before, same data", String.format("%.2f s (without: %.2f s)", with / 1000, without / 1000),
-                "<= 3 s", with <= 3000);
+        progress(String.format("start to ready, same data: %.2f s without the archive, %.2f s with it", withoutMillis / 1000,
+                withMillis / 1000));
+        row("5", "start to ready without the class-data-sharing archive README's command maps, next to a start with it just"
+                + " after, same data", String.format("%.2f s (with it: %.2f s)", withoutMillis / 1000, withMillis / 1000),
+                "", null);
     }
 
     /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */
@@ -229,9 +246,10 @@ public final class Benchmark {
                 Result result = load.closedLoop(webhooks("plain", "rss"), 32, Duration.ofSeconds(WARMUP), Duration.ofSeconds(SECONDS));
                 progress(String.format("plain java -jar, 32 connections: %.0f/s, peak RSS %.0f MB", result.rate(), plain.peakRssMb()));
             }
+            // not README's command: shows what its heap cap is for, so no goal of its own
             row("5", String.format("resident memory, plain java -jar with no JVM options (heap sized from this machine's %s),"
-                    + " webhooks at 32 connections", maxHeapNote()), String.format("%.0f MB", plain.peakRssMb()), "<= 400 MB",
-                    plain.peakRssMb() <= 400);
+                    + " webhooks at 32 connections", maxHeapNote()), String.format("%.0f MB", plain.peakRssMb()),
+                    "none (README caps the heap)", null);
         }
     }
 
