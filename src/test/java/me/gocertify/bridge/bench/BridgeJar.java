@@ -142,6 +142,30 @@ final class BridgeJar implements AutoCloseable {
         peakRssKb.set(rssKb());
     }
 
+    /**
+     * The bridge's collector pauses so far, from its Prometheus metrics (Micrometer's jvm_gc_pause_seconds,
+     * every collector and cause summed): {count, total seconds}.
+     */
+    double[] gcPauses() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
+                .timeout(Duration.ofSeconds(30)).build();
+        try {
+            double[] pauses = new double[2];
+            for (String line : HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                int index = line.startsWith("jvm_gc_pause_seconds_count{") ? 0 : line.startsWith("jvm_gc_pause_seconds_sum{") ? 1 : -1;
+                if (index >= 0) {
+                    pauses[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return pauses;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An admin API call; fails the benchmark on anything but 2xx. */
     String admin(String method, String path, String json) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
