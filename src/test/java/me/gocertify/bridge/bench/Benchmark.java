@@ -609,7 +609,7 @@ public final class Benchmark {
         return RunningBridge.freePort();
     }
 
-    private static void clean(Path dir) throws IOException {
+    static void clean(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,0 +1,79 @@
+package me.gocertify.bridge.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes the class-data-sharing archive README's command maps; {@code mvn package} runs it after
+ * building the jar (pom.xml, execution {@code cds-archive}). It starts the jar on an empty data folder
+ * with {@code -XX:ArchiveClassesAtExit}, on loopback and free ports, and takes it through what a
+ * start and its first minutes load: the schema's migrations, the readiness and metrics endpoints, a
+ * merchant set up through the admin API, a few webhooks and their deliveries to a local Yotpo
+ * stand-in; then stops it, and the JVM writes every class it loaded from the jar to the archive. An
+ * archive written by a bare start missed the classes of the first HTTP request (Netty's and Vert.x's
+ * HTTP codec, about 150) and of applying the migrations, so the first requests loaded them from the
+ * jar. The archive records the jar's path: it serves that jar file only.
+ *
+ * <p>Arguments: the jar, the archive to write, a folder of its own for the training start.
+ */
+final class CdsTraining {
+
+    private static final String MERCHANT = "training";
+    private static final String SECRET = "training-bearer-secret-0123456789";
+    private static final int WEBHOOKS = 20;
+
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]).toAbsolutePath();
+        Path archive = Path.of(args[1]).toAbsolutePath();
+        Path dir = Path.of(args[2]).toAbsolutePath();
+        Benchmark.clean(dir);
+        Files.deleteIfExists(archive);
+        List<String> jvmArgs = List.of("-XX:ArchiveClassesAtExit=" + archive,
+                // classes the archive cannot take (Hawtio's, from its own class loader) are listed otherwise
+                "-Xlog:cds=error", "-Xmx256m", "-XX:+UseSerialGC");
+        Files.createDirectories(dir);
+        try (YotpoStandIn yotpo = new YotpoStandIn();
+                BridgeJar bridge = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, dir.resolve("bridge.log"))) {
+            bridge.admin("PUT", "/admin/merchants/" + MERCHANT, "{\"yotpo_api_key\":\"api-key-training-0123456789\","
+                    + "\"yotpo_guid\":\"guid-training\",\"webhook_secret\":\"" + SECRET + "\",\"webhook_auth\":\"bearer\","
+                    + "\"rate_limit_per_second\":100}");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 1; i <= WEBHOOKS; i++) {
+                HttpRequest webhook = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port + "/api/v1/merchants/"
+                        + MERCHANT + "/verifications")).header("Authorization", "Bearer " + SECRET)
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"verification_id\":\"training-" + i
+                                + "\",\"campaign\":\"students\",\"email\":\"shopper" + i + "@training.example\"}"))
+                        .build();
+                int status = http.send(webhook, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status != 202) {
+                    throw new IllegalStateException("a training webhook was answered " + status + "; see " + dir.resolve("bridge.log"));
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (yotpo.count("guid-training") < WEBHOOKS) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the training deliveries did not all reach the stand-in within 60 s");
+                }
+                Thread.sleep(50);
+            }
+            bridge.admin("GET", "/admin/merchants/" + MERCHANT + "/verifications/training-1", null);
+            bridge.gcPauses();
+        }
+        if (!Files.exists(archive)) {
+            throw new IllegalStateException("the JVM wrote no archive at " + archive + "; see " + dir.resolve("bridge.log"));
+        }
+        System.out.println("Class-data-sharing archive written: " + archive);
+        System.exit(0);
+    }
+}
