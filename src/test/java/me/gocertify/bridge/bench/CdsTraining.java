@@ -71,9 +71,13 @@ final class CdsTraining {
             bridge.gcPauses();
         }
         if (!Files.exists(archive)) {
-            throw new IllegalStateException("the JVM wrote no archive at " + archive + "; see " + dir.resolve("bridge.log"));
+            // a JDK without its own base archive (or without CDS) writes none; the bridge then starts without
+            // one, slower but the same, so the build goes on
+            System.out.println("WARNING: this JDK wrote no class-data-sharing archive (see " + dir.resolve("bridge.log")
+                    + "); README's command starts the bridge without one");
+        } else {
+            System.out.println("Class-data-sharing archive written: " + archive);
         }
-        System.out.println("Class-data-sharing archive written: " + archive);
         System.exit(0);
     }
 }
