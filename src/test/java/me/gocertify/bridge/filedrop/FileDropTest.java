@@ -66,6 +66,13 @@ class FileDropTest {
         start(new Properties());
     }
 
+    /** One setting over the test's defaults. */
+    static Properties setting(String name, String value) {
+        Properties one = new Properties();
+        one.setProperty(name, value);
+        return one;
+    }
+
     void merchant(String id, boolean enabled) {
         var answer = bridge.putMerchant(id, "{\"yotpo_api_key\":\"api-key-0123456789abcd\",\"yotpo_guid\":\"guid-0123456789abcdef\","
                 + "\"webhook_secret\":\"" + SECRET + "\",\"enabled\":" + enabled + ",\"rate_limit_per_second\":1000}");
@@ -128,9 +135,7 @@ class FileDropTest {
 
     @Test
     void fileWrittenInTwoPartsIsReadOnlyWhenWhole() throws IOException {
-        Properties contractQuietTime = new Properties();
-        contractQuietTime.setProperty("bridge.inbox.quiet-ms", "2000");
-        start(contractQuietTime);
+        start(setting("bridge.inbox.quiet-ms", "2000"));
         Files.createDirectories(bridge.inbox());
         Path file = bridge.inbox().resolve("slow.csv");
         Files.writeString(file, HEADER + "acme,s-1,students,first@example.com\nacme,s-2,students,sec");
@@ -308,9 +313,7 @@ class FileDropTest {
     @Test
     void aBatchTheStoreCannotTakeIsReportedWhereItStartsAndNotRecordByRecord() throws IOException {
         // the merchant stays cached, so the store fails only at the batch's recording
-        Properties cached = new Properties();
-        cached.setProperty("bridge.merchants.cache-ms", "600000");
-        start(cached);
+        start(setting("bridge.merchants.cache-ms", "600000"));
         drop("first.csv", HEADER + "acme,s-1,students,a@example.com\n");
         awaitMoved(".done", "first.csv");
         closeStore();
@@ -323,9 +326,7 @@ class FileDropTest {
 
     @Test
     void handOffsPastAFullDeliveryQueueWaitForThePollerQuietly() throws Exception {
-        Properties smallQueue = new Properties();
-        smallQueue.setProperty("bridge.delivery.queue-size", "5");
-        start(smallQueue);
+        start(setting("bridge.delivery.queue-size", "5"));
         // no deliverer takes from the queue, so it fills after five
         bridge.camel().getRouteController().stopRoute("deliver-accepted");
         bridge.camel().getRouteController().stopRoute("deliver-due");
@@ -350,8 +351,7 @@ class FileDropTest {
     @Test
     void fileUnderWayWhenTheBridgeStopsIsReadAgainOnTheNextStartWhichIsReadyMeanwhile() throws Exception {
         // one record a batch, so reading the file takes longer than stopping, and longer than starting
-        Properties slow = new Properties();
-        slow.setProperty("bridge.inbox.batch-size", "1");
+        Properties slow = setting("bridge.inbox.batch-size", "1");
         start(slow);
         drop("big.csv", rows("big", 2_000));
         await().atMost(WAIT).until(() -> progress().currentFileRecords() >= 20);
