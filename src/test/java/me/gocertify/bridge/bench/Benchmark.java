@@ -218,9 +218,9 @@ public final class Benchmark {
         List<String> without = jvmArgs.stream().filter(option -> !option.contains("SharedArchiveFile")).toList();
         List<String> with = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive));
         with.addAll(without);
+        // the measured starts open a store that exists, with a merchant in it
         try (BridgeJar first = BridgeJar.start(jar, dir, yotpo.baseUrl(), with, log)) {
-            first.admin("PUT", "/admin/merchants/cds", String.format("{\"yotpo_api_key\":\"api-key-cds-0123456789\","
-                    + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("cds"), SECRET));
+            first.putMerchant("cds", SECRET, 5);
         }
         // three starts each way, alternating, as one start moves by a second with the machine's load
         double[] withoutMillis = new double[STARTS];
@@ -255,8 +255,7 @@ public final class Benchmark {
         Path dir = OUT.resolve("run-plain");
         clean(dir);
         try (BridgeJar plain = BridgeJar.start(jar, dir, yotpo.baseUrl(), List.of(), log)) {
-            plain.admin("PUT", "/admin/merchants/plain", String.format("{\"yotpo_api_key\":\"api-key-plain-0123456789\","
-                    + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\"}", guid("plain"), SECRET));
+            plain.putMerchant("plain", SECRET, 5);
             plain.resetPeakRss();
             try (LoadGenerator load = new LoadGenerator(plain.port,
                     Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
@@ -464,7 +463,7 @@ public final class Benchmark {
         }
         int before = 0;
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
-            before += yotpo.count(guid(prefix + "-" + m));
+            before += yotpo.count(BridgeJar.guid(prefix + "-" + m));
         }
         long released = System.nanoTime();
         long cpuBefore = bridge.cpuMillis();
@@ -477,7 +476,7 @@ public final class Benchmark {
         while (System.nanoTime() < deadline) {
             arrived = -before;
             for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
-                arrived += yotpo.count(guid(prefix + "-" + m));
+                arrived += yotpo.count(BridgeJar.guid(prefix + "-" + m));
             }
             if (arrived >= expected) {
                 break;
@@ -486,7 +485,7 @@ public final class Benchmark {
         }
         long last = 0;
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
-            long[] times = yotpo.arrivals(guid(prefix + "-" + m));
+            long[] times = yotpo.arrivals(BridgeJar.guid(prefix + "-" + m));
             last = Math.max(last, times[times.length - 1]);
         }
         return new Run(expected, arrived, (last - released) / 1e9, bridge.cpuMillis() - cpuBefore);
@@ -548,7 +547,7 @@ public final class Benchmark {
             Result loaded = load.closedLoop(seq -> webhook("drain", "d-" + seq, "drain" + seq), 16, BACKLOG);
             progress("drain: " + loaded.ok() + " recorded");
         }
-        String guid = guid("drain");
+        String guid = BridgeJar.guid("drain");
         int before = yotpo.count(guid);
         long released = System.nanoTime();
         register("drain", BACKLOG_RATE);
@@ -578,16 +577,11 @@ public final class Benchmark {
     }
 
     private void register(String merchant, int ratePerSecond) {
-        bridge.admin("PUT", "/admin/merchants/" + merchant, String.format("{\"yotpo_api_key\":\"api-key-%s-0123456789\","
-                + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\",\"rate_limit_per_second\":%d}",
-                merchant, guid(merchant), SECRET, ratePerSecond));
+        bridge.putMerchant(merchant, SECRET, ratePerSecond);
     }
 
-    private static String guid(String merchant) {
-        return "guid-" + merchant;
-    }
-
-    private static LongFunction<Request> webhooks(String merchant, String run) {
+    /** Webhooks for a merchant, each a new verification: {run}-0, {run}-1, ... */
+    static LongFunction<Request> webhooks(String merchant, String run) {
         return seq -> webhook(merchant, run + "-" + seq, "shopper-" + run + "-" + seq);
     }
 

@@ -166,6 +166,18 @@ final class BridgeJar implements AutoCloseable {
         }
     }
 
+    /** The Yotpo GUID a merchant of the benchmark is set up with; the stand-in counts calls by it. */
+    static String guid(String merchant) {
+        return "guid-" + merchant;
+    }
+
+    /** Sets a merchant up through the admin API: bearer-authenticated webhooks, calls counted under {@link #guid}. */
+    void putMerchant(String merchant, String bearerSecret, int ratePerSecond) {
+        admin("PUT", "/admin/merchants/" + merchant, String.format("{\"yotpo_api_key\":\"api-key-%s-0123456789\","
+                + "\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"bearer\",\"rate_limit_per_second\":%d}",
+                merchant, guid(merchant), bearerSecret, ratePerSecond));
+    }
+
     /** An admin API call; fails the benchmark on anything but 2xx. */
     String admin(String method, String path, String json) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

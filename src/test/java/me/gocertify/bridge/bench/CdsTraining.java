@@ -1,14 +1,13 @@
 package me.gocertify.bridge.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import static org.awaitility.Awaitility.await;
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Writes the class-data-sharing archive README's command maps; {@code mvn package} runs it after
@@ -44,29 +43,18 @@ final class CdsTraining {
         Files.createDirectories(dir);
         try (YotpoStandIn yotpo = new YotpoStandIn();
                 BridgeJar bridge = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, dir.resolve("bridge.log"))) {
-            bridge.admin("PUT", "/admin/merchants/" + MERCHANT, "{\"yotpo_api_key\":\"api-key-training-0123456789\","
-                    + "\"yotpo_guid\":\"guid-training\",\"webhook_secret\":\"" + SECRET + "\",\"webhook_auth\":\"bearer\","
-                    + "\"rate_limit_per_second\":100}");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            for (int i = 1; i <= WEBHOOKS; i++) {
-                HttpRequest webhook = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.port + "/api/v1/merchants/"
-                        + MERCHANT + "/verifications")).header("Authorization", "Bearer " + SECRET)
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"verification_id\":\"training-" + i
-                                + "\",\"campaign\":\"students\",\"email\":\"shopper" + i + "@training.example\"}"))
-                        .build();
-                int status = http.send(webhook, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status != 202) {
-                    throw new IllegalStateException("a training webhook was answered " + status + "; see " + dir.resolve("bridge.log"));
+            bridge.putMerchant(MERCHANT, SECRET, 100);
+            try (LoadGenerator load = new LoadGenerator(bridge.port,
+                    Map.of("Authorization", "Bearer " + SECRET, "Content-Type", "application/json"), 202)) {
+                LoadGenerator.Result sent = load.closedLoop(Benchmark.webhooks(MERCHANT, "training"), 4, WEBHOOKS);
+                if (sent.errors() > 0) {
+                    throw new IllegalStateException(sent.errors() + " training webhooks were not answered 202; see "
+                            + dir.resolve("bridge.log"));
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (yotpo.count("guid-training") < WEBHOOKS) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the training deliveries did not all reach the stand-in within 60 s");
-                }
-                Thread.sleep(50);
-            }
+            // so the delivery path's classes are loaded too
+            await("the training deliveries at the stand-in").atMost(Duration.ofSeconds(60))
+                    .until(() -> yotpo.count(BridgeJar.guid(MERCHANT)) >= WEBHOOKS);
             bridge.admin("GET", "/admin/merchants/" + MERCHANT + "/verifications/training-1", null);
             bridge.gcPauses();
         }
