@@ -112,6 +112,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
             camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         bindJvmMetrics(camel, meters);
+        if (groupCommit != null) {
+            BridgeMetrics.groupCommits(meters, groupCommit);
+        }
         // "recorded" runs inside the route that recorded (the webhook's, the file drop's), whose metrics
         // already time it, and bridge_verifications_received counts what it sees; its own would cost
         // every webhook one more round of Camel's route policy (two String.format calls and a timer)

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.web.ClientError;
@@ -74,6 +75,16 @@ public final class BridgeMetrics implements Consumer<String> {
                 .register(registry);
         FunctionCounter.builder("bridge.file.drop.records.refused", this, m -> m.fileDrop(false))
                 .description("Records of inbox files refused by the rules")
+                .register(registry);
+    }
+
+    /** The embedded store's shared commits: how many, and how many writes they carried (their ratio: writes a commit). */
+    public static void groupCommits(MeterRegistry registry, GroupCommit groupCommit) {
+        FunctionCounter.builder("bridge.store.commits", groupCommit, GroupCommit::commits)
+                .description("Transactions the embedded store's writer committed, each holding the writes that arrived together")
+                .register(registry);
+        FunctionCounter.builder("bridge.store.commit.writes", groupCommit, GroupCommit::writes)
+                .description("Writes (webhooks' inserts, claims, outcomes) committed by the embedded store's writer")
                 .register(registry);
     }
 

@@ -74,11 +74,24 @@ public final class GroupCommit extends ServiceSupport {
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private Thread writer;
+    // written by the writer thread only; read for the metrics
+    private volatile long commits;
+    private volatile long writes;
 
     /** @param maxBatch at most this many callers' work in one transaction */
     public GroupCommit(DataSource dataSource, int maxBatch) {
         this.store = new Jdbc(dataSource);
         this.maxBatch = maxBatch;
+    }
+
+    /** Transactions committed so far. */
+    public long commits() {
+        return commits;
+    }
+
+    /** Callers' pieces of work committed so far, a failed and undone one not counted (over {@link #commits()}: how many shared a commit). */
+    public long writes() {
+        return writes;
     }
 
     /**
@@ -162,6 +175,10 @@ public final class GroupCommit extends ServiceSupport {
             }
             return null;
         });
-        batch.forEach(Job::committed);
+        commits++;
+        for (Job<?> job : batch) {
+            writes += job.failure == null ? 1 : 0;
+            job.committed();
+        }
     }
 }

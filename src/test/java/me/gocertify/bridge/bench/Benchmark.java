@@ -290,17 +290,21 @@ public final class Benchmark {
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
                 long cpuBefore = bridge.cpuMillis();
+                double[] commitsBefore = bridge.storeCommits();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
                 // CPU per request (warm-up included) is fairer than the rate on a machine others share
                 double cpuPerRequest = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, result.sent());
-                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request", c, result.rate(),
-                        result.errors(), result.latencies().summary(), cpuPerRequest));
+                double[] commitsAfter = bridge.storeCommits();
+                // how many writes shared each of the store's commits meanwhile (a commit costs H2 about the same whatever it holds)
+                double writesPerCommit = (commitsAfter[1] - commitsBefore[1]) / Math.max(1, commitsAfter[0] - commitsBefore[0]);
+                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %.1f writes a commit",
+                        c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writesPerCommit));
                 bridgeRates[i] = result.rate();
                 peak = Math.max(peak, result.rate());
                 row("1", "webhooks accepted per second, bridge, " + c + " connections",
-                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request)", result.rate(), result.errors(),
-                                result.latencies().summary(), cpuPerRequest), "", null);
+                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request; %.1f writes a commit)", result.rate(),
+                                result.errors(), result.latencies().summary(), cpuPerRequest, writesPerCommit), "", null);
             }
         }
         double barePeak = 0;

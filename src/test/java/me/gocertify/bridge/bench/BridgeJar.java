@@ -147,17 +147,28 @@ final class BridgeJar implements AutoCloseable {
      * every collector and cause summed): {count, total seconds}.
      */
     double[] gcPauses() {
+        return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum");
+    }
+
+    /** The embedded store's shared commits so far: {commits, writes they carried}. */
+    double[] storeCommits() {
+        return metrics("bridge_store_commits_total", "bridge_store_commit_writes_total");
+    }
+
+    /** Each named metric of the bridge's /observe/metrics, summed over its labels (0 when absent). */
+    private double[] metrics(String... names) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
-            double[] pauses = new double[2];
+            double[] sums = new double[names.length];
             for (String line : HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
-                int index = line.startsWith("jvm_gc_pause_seconds_count{") ? 0 : line.startsWith("jvm_gc_pause_seconds_sum{") ? 1 : -1;
-                if (index >= 0) {
-                    pauses[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                for (int i = 0; i < names.length; i++) {
+                    if (line.startsWith(names[i]) && (line.charAt(names[i].length()) == '{' || line.charAt(names[i].length()) == ' ')) {
+                        sums[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
                 }
             }
-            return pauses;
+            return sums;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

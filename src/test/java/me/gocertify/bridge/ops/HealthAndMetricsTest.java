@@ -120,6 +120,10 @@ class HealthAndMetricsTest {
                         + "routeId=\"record-verification\"} 3.0")
                 .as("the hand-off after recording is timed by its caller's route").doesNotContain("routeId=\"recorded\"");
         assertThat(gauge(metrics, "bridge_verifications_oldest_pending_age_seconds")).isGreaterThan(0);
+        // the embedded store committed at least the two new verifications and the award's outcome
+        assertThat(gauge(metrics, "bridge_store_commit_writes_total")).isGreaterThanOrEqualTo(3);
+        assertThat(gauge(metrics, "bridge_store_commits_total")).isPositive()
+                .isLessThanOrEqualTo(gauge(metrics, "bridge_store_commit_writes_total"));
     }
 
     private String metrics() {

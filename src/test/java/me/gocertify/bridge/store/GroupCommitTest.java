@@ -114,6 +114,9 @@ class GroupCommitTest {
             assertThat(before.get()).isEqualTo(1);
             assertThat(after.get()).isEqualTo(1);
             assertThatThrownBy(failing::get).hasCauseInstanceOf(StoreUnavailable.class);
+            // the first alone, then the other three in one transaction, of which two were kept
+            assertThat(groupCommit.commits()).isEqualTo(2);
+            assertThat(groupCommit.writes()).isEqualTo(3);
         } finally {
             letGo.countDown();
             threads.shutdownNow();
