@@ -48,6 +48,11 @@ public final class Database {
      * Also QUERY_CACHE_SIZE=128, not for a promise but for speed: H2 keeps 8 parsed statements per
      * connection by default, fewer than the bridge's ~40 distinct ones, so most statements were parsed
      * again on every use (Hikari does not cache statements; PostgreSQL's driver caches its own).
+     * And CACHE_SIZE=2048 (KB; H2's default is 16 MB), for the collector: every page a commit writes
+     * enters H2's page cache, so with the default one a young collection under load found several MB of
+     * fresh cached pages alive and copied them (pauses of 18 to 25 ms on average, the webhooks' p99);
+     * with 2 MB, 8.5 to 8.8 ms, and no slower, as the pages the bridge reads are the newest
+     * (BENCHMARKS.md, session 8).
      */
     static String withDurableH2Settings(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -63,6 +68,9 @@ public final class Database {
         }
         if (!upper.contains(";QUERY_CACHE_SIZE=")) {
             durable += ";QUERY_CACHE_SIZE=128";
+        }
+        if (!upper.contains(";CACHE_SIZE=")) {
+            durable += ";CACHE_SIZE=2048";
         }
         return durable;
     }
