@@ -50,8 +50,8 @@ public final class Database {
      * again on every use (Hikari does not cache statements; PostgreSQL's driver caches its own).
      * And CACHE_SIZE=2048 (KB; H2's default is 16 MB), for the collector: every page a commit writes
      * enters H2's page cache, so with the default one a young collection under load found several MB of
-     * fresh cached pages alive and copied them (pauses of 18 to 25 ms on average, the webhooks' p99);
-     * with 2 MB, 8.5 to 8.8 ms, and no slower, as the pages the bridge reads are the newest
+     * fresh cached pages alive and copied them (pauses of 17.6 to 25.2 ms on average, the webhooks' p99);
+     * with 2 MB, 8.4 to 10.2 ms, and no slower, as the pages the bridge reads are the newest
      * (BENCHMARKS.md, session 8).
      */
     static String withDurableH2Settings(String url) {
