@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.vertx.core.buffer.Buffer;
@@ -66,7 +67,7 @@ public final class Benchmark {
 
     /** JVM options as a reader knows them: the archive by its file name. */
     private static String shown(List<String> options) {
-        return options.stream().map(option -> option.replaceAll("=/.*/", "=")).collect(java.util.stream.Collectors.joining(" "));
+        return options.stream().map(option -> option.replaceAll("=/.*/", "=")).collect(Collectors.joining(" "));
     }
 
     /** The class-data-sharing archive mvn package writes beside the jar (pom.xml, execution cds-archive). */
@@ -247,7 +248,7 @@ public final class Benchmark {
     }
 
     private static String seconds(double[] millis) {
-        return Arrays.stream(millis).mapToObj(m -> String.format("%.2f", m / 1000)).collect(java.util.stream.Collectors.joining(", "));
+        return Arrays.stream(millis).mapToObj(m -> String.format("%.2f", m / 1000)).collect(Collectors.joining(", "));
     }
 
     /** Figure 5 without JVM options: plain java -jar sizes its heap from the machine's memory. */

@@ -161,11 +161,14 @@ final class BridgeJar implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30)).build();
         try {
             double[] sums = new double[names.length];
+            List<String> wanted = List.of(names);
             for (String line : HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
-                for (int i = 0; i < names.length; i++) {
-                    if (line.startsWith(names[i]) && (line.charAt(names[i].length()) == '{' || line.charAt(names[i].length()) == ' ')) {
-                        sums[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    }
+                // a sample is "name{labels} value" or "name value"; comments start with #
+                int labels = line.indexOf('{');
+                int nameEnd = labels >= 0 ? labels : line.indexOf(' ');
+                int index = nameEnd < 0 ? -1 : wanted.indexOf(line.substring(0, nameEnd));
+                if (index >= 0) {
+                    sums[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
             return sums;

@@ -2,7 +2,6 @@ package me.gocertify.bridge.bench;
 
 import static org.awaitility.Awaitility.await;
 
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,6 @@ final class CdsTraining {
         List<String> jvmArgs = List.of("-XX:ArchiveClassesAtExit=" + archive,
                 // classes the archive cannot take (Hawtio's, from its own class loader) are listed otherwise
                 "-Xlog:cds=error", "-Xmx256m", "-XX:+UseSerialGC");
-        Files.createDirectories(dir);
         try (YotpoStandIn yotpo = new YotpoStandIn();
                 BridgeJar bridge = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, dir.resolve("bridge.log"))) {
             bridge.putMerchant(MERCHANT, SECRET, 100);
@@ -55,6 +53,7 @@ final class CdsTraining {
             // so the delivery path's classes are loaded too
             await("the training deliveries at the stand-in").atMost(Duration.ofSeconds(60))
                     .until(() -> yotpo.count(BridgeJar.guid(MERCHANT)) >= WEBHOOKS);
+            // an operator's first reads: a verification's status and the metrics
             bridge.admin("GET", "/admin/merchants/" + MERCHANT + "/verifications/training-1", null);
             bridge.gcPauses();
         }
