@@ -1,5 +1,7 @@
 package me.gocertify.bridge.store;
 
+import java.util.List;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -31,7 +33,7 @@ public final class Database {
 
     private static HikariConfig config(String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(withDurableH2Settings(url));
+        config.setJdbcUrl(withBridgeH2Settings(url));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -40,8 +42,12 @@ public final class Database {
         return config;
     }
 
+    /** What {@link #withBridgeH2Settings} adds to an H2 URL, each unless the URL names it. */
+    private static final List<String> H2_SETTINGS = List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE", "QUERY_CACHE_SIZE=128",
+            "CACHE_SIZE=2048");
+
     /**
-     * An H2 URL with the two settings the bridge's promises rest on, added where missing:
+     * An H2 URL with the bridge's settings added where it names none. Two the bridge's promises rest on:
      * WRITE_DELAY=0 (a commit is on disk before the 202, so it survives kill -9) and
      * DB_CLOSE_ON_EXIT=FALSE (H2's own shutdown hook must not close the store while in-flight
      * deliveries are still writing their outcomes back during a graceful shutdown).
@@ -54,25 +60,18 @@ public final class Database {
      * with 2 MB, 8.4 to 10.2 ms, and no slower, as the pages the bridge reads are the newest
      * (BENCHMARKS.md, session 8).
      */
-    static String withDurableH2Settings(String url) {
+    static String withBridgeH2Settings(String url) {
         if (!url.startsWith("jdbc:h2:")) {
             return url;
         }
         String upper = url.toUpperCase(java.util.Locale.ROOT);
-        String durable = url;
-        if (!upper.contains(";WRITE_DELAY=")) {
-            durable += ";WRITE_DELAY=0";
+        StringBuilder withSettings = new StringBuilder(url);
+        for (String setting : H2_SETTINGS) {
+            if (!upper.contains(";" + setting.substring(0, setting.indexOf('=') + 1))) {
+                withSettings.append(';').append(setting);
+            }
         }
-        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
-            durable += ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        if (!upper.contains(";QUERY_CACHE_SIZE=")) {
-            durable += ";QUERY_CACHE_SIZE=128";
-        }
-        if (!upper.contains(";CACHE_SIZE=")) {
-            durable += ";CACHE_SIZE=2048";
-        }
-        return durable;
+        return withSettings.toString();
     }
 
     /**
