@@ -115,12 +115,14 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (groupCommit != null) {
             BridgeMetrics.groupCommits(meters, groupCommit);
         }
-        // "recorded" runs inside the route that recorded (the webhook's, the file drop's), whose metrics
-        // already time it, and bridge_verifications_received counts what it sees; its own would cost
-        // every webhook one more round of Camel's route policy (two String.format calls and a timer)
+        // Three routes run only inside others (the webhook's, the file drop's, the admin API's), whose
+        // metrics already time them: recording, what follows it (bridge_verifications_received counts
+        // that) and writing the JSON answer. Their own would cost every webhook three more rounds of
+        // Camel's route policy (String.format calls, a timer, a map of exchange properties): without
+        // them a webhook costs about a tenth less CPU (BENCHMARKS.md, session 9)
         camel.getRoutePolicyFactories().stream().filter(MicrometerRoutePolicyFactory.class::isInstance)
                 .map(MicrometerRoutePolicyFactory.class::cast)
-                .forEach(factory -> factory.getPolicyConfiguration().setExcludePattern("recorded"));
+                .forEach(factory -> factory.getPolicyConfiguration().setExcludePattern("record-verification,recorded,answer-json"));
         CircuitBreaker breaker = YotpoBreaker.create(
                 settings.integer("yotpo.breaker.sliding-window-size"),
                 settings.integer("yotpo.breaker.minimum-number-of-calls"),

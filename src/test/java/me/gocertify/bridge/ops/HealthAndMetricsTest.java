@@ -117,8 +117,10 @@ class HealthAndMetricsTest {
                 .doesNotContain("made-up-")
                 .doesNotContain("api-key-0123456789abcd").doesNotContain("guid-0123456789abcdef")
                 .contains("camel_exchanges_total{camelContext=\"gocertify-yotpo-bridge\",eventType=\"route\",kind=\"CamelRoute\","
-                        + "routeId=\"record-verification\"} 3.0")
-                .as("the hand-off after recording is timed by its caller's route").doesNotContain("routeId=\"recorded\"");
+                        + "routeId=\"intake-webhook\"} 6.0")
+                .as("the routes run only inside others are timed by their callers' routes")
+                .doesNotContain("routeId=\"recorded\"").doesNotContain("routeId=\"record-verification\"")
+                .doesNotContain("routeId=\"answer-json\"");
         assertThat(gauge(metrics, "bridge_verifications_oldest_pending_age_seconds")).isGreaterThan(0);
         // the embedded store committed at least the two new verifications and the award's outcome
         assertThat(gauge(metrics, "bridge_store_commit_writes_total")).isGreaterThanOrEqualTo(3);
