@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
-import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -89,7 +88,7 @@ public final class BridgeMetrics implements Consumer<String> {
     }
 
     /** After the recording step: counts the verification by merchant, channel and result. */
-    public void received(@Body Recorded recorded, Exchange exchange) {
+    public void received(Recorded recorded, Exchange exchange) {
         count(recorded.merchantId(), channel(exchange), recorded.result().name().toLowerCase(Locale.ROOT));
     }
 

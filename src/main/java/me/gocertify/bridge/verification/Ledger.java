@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.store.Jdbc;
@@ -81,7 +80,7 @@ public final class Ledger {
     }
 
     /** Records the verification unless the merchant already has its id; a new verified one is queued in the same row. */
-    public Recorded recordOnce(@Body VerificationEvent event, @ExchangeProperty("merchant") Merchant merchant) {
+    public Recorded recordOnce(VerificationEvent event, Merchant merchant) {
         Jdbc.Statement insert = insert(event, merchant, clock.instant());
         return recorded(event, jdbc.insertTogetherUnlessPresent(insert.sql(), insert.parameters()));
     }

@@ -7,8 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Body;
-import org.apache.camel.Header;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import me.gocertify.bridge.web.ClientError;
@@ -31,7 +29,7 @@ public final class VerificationRules {
     }
 
     /** A webhook body: a JSON object with the contract's fields; anything else is a 400. */
-    public VerificationEvent fromJson(@Header("merchantId") String merchantId, @Body byte[] body) {
+    public VerificationEvent fromJson(String merchantId, byte[] body) {
         return fromObject(merchantId, Json.readObject(body), clock.instant());
     }
 

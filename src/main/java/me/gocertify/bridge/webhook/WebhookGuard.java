@@ -3,7 +3,6 @@ package me.gocertify.bridge.webhook;
 import java.time.Clock;
 import java.util.Locale;
 
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -30,12 +29,8 @@ public final class WebhookGuard {
      * The authenticated, enabled merchant, set as the exchange property {@code merchant}, and the
      * request's headers dropped but the merchant's id; otherwise a 401 or 403.
      */
-    public void admit(Exchange exchange, @Header("merchantId") String merchantId,
-            @Header("Authorization") String authorization,
-            @Header("webhook-id") String webhookId,
-            @Header("webhook-timestamp") String webhookTimestamp,
-            @Header("webhook-signature") String webhookSignature,
-            @Body byte[] body) {
+    public void admit(Exchange exchange, String merchantId, String authorization, String webhookId,
+            String webhookTimestamp, String webhookSignature, byte[] body) {
         Merchant merchant = merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()
                 ? null : merchants.find(merchantId).orElse(null);
         if (merchant == null) {
@@ -51,7 +46,7 @@ public final class WebhookGuard {
         if (!merchant.enabled()) {
             throw new ClientError(403, "merchant_disabled", null, null);
         }
-        exchange.setProperty("merchant", merchant); // read by Ledger.recordOnce
+        exchange.setProperty("merchant", merchant); // read by the recordOnce step (BridgeConfiguration.bindWebhookSteps)
         // Proven, the request's headers (its token or signature among them) are needed no more. Dropped
         // here, they are not at hand for any later log or trace, nor copied again by every bean step that
         // returns a body (Camel copies the message's headers for each one on a request-reply exchange).
