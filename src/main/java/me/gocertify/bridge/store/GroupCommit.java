@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes from many threads committed together: one writer thread puts every piece of work that
@@ -31,6 +33,7 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class GroupCommit extends ServiceSupport {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final String JOB_SAVEPOINT = "group_commit_job";
 
     /** One caller's work and the answer it waits for. */
@@ -69,6 +72,10 @@ public final class GroupCommit extends ServiceSupport {
         }
     }
 
+    /** Commits between two steps of {@link H2Compaction}: at ~100 KB a commit, a step's 256 KB keeps up. */
+    private static final int COMMITS_A_COMPACTION = 10;
+
+    private final DataSource dataSource;
     private final Jdbc store;
     private final int maxBatch;
     private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
@@ -77,9 +84,11 @@ public final class GroupCommit extends ServiceSupport {
     // written by the writer thread only; read for the metrics
     private volatile long commits;
     private volatile long writes;
+    private boolean compactionFailed;
 
     /** @param maxBatch at most this many callers' work in one transaction */
     public GroupCommit(DataSource dataSource, int maxBatch) {
+        this.dataSource = dataSource;
         this.store = new Jdbc(dataSource);
         this.maxBatch = maxBatch;
     }
@@ -146,16 +155,25 @@ public final class GroupCommit extends ServiceSupport {
 
     private void writeUntilStopped() {
         List<Job<?>> batch = new ArrayList<>(maxBatch);
+        long compacted = 0;
         while (!stopping || !queue.isEmpty()) {
             try {
                 Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (compacted != commits) {
+                        compacted = commits;
+                        compact();
+                    }
                     continue;
                 }
                 batch.add(first);
                 // whatever arrived while the last transaction committed joins this one
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
+                if (commits - compacted >= COMMITS_A_COMPACTION) {
+                    compacted = commits;
+                    compact();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -164,6 +182,20 @@ public final class GroupCommit extends ServiceSupport {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** A step of H2's housekeeping, which WRITE_DELAY=0 switches off (see H2Compaction); a failure waits for the next. */
+    private void compact() {
+        try (Connection c = dataSource.getConnection()) {
+            H2Compaction.step(c);
+            compactionFailed = false;
+        } catch (SQLException | RuntimeException e) {
+            if (!compactionFailed) {
+                LOG.warn("The store's file could not be compacted (tried again every {} commits; said once): {}",
+                        COMMITS_A_COMPACTION, e.toString());
+            }
+            compactionFailed = true;
         }
     }
 

@@ -1,0 +1,42 @@
+package me.gocertify.bridge.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+
+/**
+ * Moves the live pages out of H2's sparsest chunks, a little at a time, so that those chunks die and
+ * their space is written again. H2 does this itself only on its background writer thread, which it
+ * runs only with WRITE_DELAY above 0; the bridge sets WRITE_DELAY=0 (each commit is in the file before
+ * its answer, {@link Database}), and without this the file grew by nearly every commit: about 100 KB
+ * a commit of 14 webhooks (each new key lands in a leaf of the key's index somewhere in the file, and
+ * the chunk that held the old leaf is left almost empty, but not empty, so never freed), 840 MB after
+ * 15 s of webhook load. It costs throughput: see {@link #TARGET_FILL_RATE}.
+ *
+ * <p>Uses H2's engine classes: no SQL statement compacts an open database (H2's {@code SHUTDOWN
+ * COMPACT} closes it). A connection to H2's TCP server has no engine here and is left alone.
+ */
+final class H2Compaction {
+
+    /**
+     * Compacted while the chunks hold less live data than this share of their bytes, the least full
+     * first: the file stays within about three times its live data. A higher share moves more pages a
+     * commit: in warm accept runs (BENCHMARKS.md, session 10) 50 took the bridge to ~10,900 webhooks/s,
+     * 40 to ~14,000, 20 to ~14,900, against ~18,000 without compaction (and a file growing without end).
+     */
+    static final int TARGET_FILL_RATE = 30;
+    /** At most this much of their live pages moved a step, so a step holds the next commit up ~1 ms. */
+    static final int BYTES_A_STEP = 256 * 1024;
+
+    private H2Compaction() {
+    }
+
+    /** One step, on the store the connection belongs to. */
+    static void step(Connection connection) throws SQLException {
+        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal embedded) {
+            embedded.getDatabase().getStore().getMvStore().compact(TARGET_FILL_RATE, BYTES_A_STEP);
+        }
+    }
+}
