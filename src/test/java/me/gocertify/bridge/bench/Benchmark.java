@@ -149,6 +149,11 @@ public final class Benchmark {
         if (PHASES.contains("drain")) {
             backlogDrain();
         }
+        // the store's file while the bridge runs (a graceful stop compacts it a little more): H2 with WRITE_DELAY=0
+        // had grown it by nearly every commit until session 10's compaction (store.H2Compaction)
+        Path storeFile = OUT.resolve("run").resolve("data").resolve("bridge.mv.db");
+        row("5", "disk: the H2 store's file after the runs above, bridge still running", Files.exists(storeFile)
+                ? String.format("%.0f MB", Files.size(storeFile) / 1e6) : "no file", "", null);
         double rss = Math.max(acceptRss, deliveryRss);
         row("5", "resident memory (VmRSS) of the bridge, peak under load (accept / delivery), same JVM options",
                 String.format("%.0f MB (%.0f / %.0f)", rss, acceptRss, deliveryRss), "<= 400 MB", rss <= 400);
