@@ -72,7 +72,7 @@ public final class GroupCommit extends ServiceSupport {
         }
     }
 
-    /** Commits between two steps of {@link H2Compaction}: at ~100 KB a commit, a step's 256 KB keeps up. */
+    /** Commits between two steps of {@link H2Compaction} (and one after the last commit once the writer is idle). */
     private static final int COMMITS_A_COMPACTION = 10;
 
     private final DataSource dataSource;

@@ -23,12 +23,17 @@ final class H2Compaction {
     /**
      * Compacted while the chunks hold less live data than this share of their bytes, the least full
      * first: the file stays within about three times its live data. A higher share moves more pages a
-     * commit: in warm accept runs (BENCHMARKS.md, session 10) 50 took the bridge to ~10,900 webhooks/s,
+     * commit: in warm accept runs with steps of 256 KB (BENCHMARKS.md, session 10) 50 took the bridge to ~10,900 webhooks/s,
      * 40 to ~14,000, 20 to ~14,900, against ~18,000 without compaction (and a file growing without end).
      */
     static final int TARGET_FILL_RATE = 30;
-    /** At most this much of their live pages moved a step, so a step holds the next commit up ~1 ms. */
-    static final int BYTES_A_STEP = 256 * 1024;
+    /**
+     * At most this much of their live pages moved a step: the sparsest chunks hold a few KB each, so a
+     * step frees a dozen or more, one commit makes one. The commits waiting meanwhile wait for the step:
+     * with 256 KB the p99 at half the peak rate rose from 14 to 15 ms to 23 to 26 ms in accept runs,
+     * with 64 KB it stayed at 10 to 11 ms (BENCHMARKS.md, session 10).
+     */
+    static final int BYTES_A_STEP = 64 * 1024;
 
     private H2Compaction() {
     }
