@@ -23,8 +23,9 @@ final class H2Compaction {
     /**
      * Compacted while the chunks hold less live data than this share of their bytes, the least full
      * first: the file stays within about three times its live data. A higher share moves more pages a
-     * commit: in warm accept runs with steps of 256 KB (BENCHMARKS.md, session 10) 50 took the bridge to ~10,900 webhooks/s,
-     * 40 to ~14,000, 20 to ~14,900, against ~18,000 without compaction (and a file growing without end).
+     * commit: in warm accept runs with steps of 256 KB (BENCHMARKS.md, session 10) 50 took the bridge
+     * to ~10,900 webhooks/s, 40 to ~14,000, 20 to ~14,900, against ~18,000 without compaction (and a
+     * file growing without end).
      */
     static final int TARGET_FILL_RATE = 30;
     /**
