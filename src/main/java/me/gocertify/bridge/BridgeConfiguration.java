@@ -213,11 +213,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The JVM's metrics (memory, GC, threads, CPU, uptime), bound here rather than named in
-     * camel.metrics.binders: Camel finds named binders by reading Micrometer's whole class index
-     * (Jandex) at start, about a tenth of a second of the start on a small machine.
-     */
-    /**
      * The steps every webhook passes, bound as Camel processors for the YAML routes ({@code process: ref:
      * ...}) rather than called as bean methods: Camel's bean binding chooses the method and evaluates each
      * annotated parameter again on every call, which was a fifth of the worker threads' time a webhook.
@@ -244,6 +239,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
         return exchange.getMessage().getHeader(name, String.class);
     }
 
+    /**
+     * The JVM's metrics (memory, GC, threads, CPU, uptime), bound here rather than named in
+     * camel.metrics.binders: Camel finds named binders by reading Micrometer's whole class index
+     * (Jandex) at start, about a tenth of a second of the start on a small machine.
+     */
     private static void bindJvmMetrics(CamelContext camel, MeterRegistry meters) throws Exception {
         JvmGcMetrics gc = new JvmGcMetrics();
         for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ProcessorMetrics(),

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Webhooks' inserts and delivery outcomes go through it. Each caller's work runs under its own
  * savepoint when others share the transaction, so a failure undoes that work alone and the rest
- * still commit. For H2 only: PostgreSQL groups its commits itself. Written here because Camel's
- * Aggregator batches messages but cannot hold each request until the batch it joined has committed.
+ * still commit. Between commits the writer also takes the steps of H2's file compaction
+ * ({@link H2Compaction}), which H2 itself does not take with WRITE_DELAY=0. For H2 only: PostgreSQL
+ * groups its commits itself. Written here because Camel's Aggregator batches messages but cannot hold
+ * each request until the batch it joined has committed.
  */
 public final class GroupCommit extends ServiceSupport {
 
@@ -72,7 +74,7 @@ public final class GroupCommit extends ServiceSupport {
         }
     }
 
-    /** Commits between two steps of {@link H2Compaction} (and one after the last commit once the writer is idle). */
+    /** Commits between two steps of {@link H2Compaction} under load (and a step every poll while the writer is idle). */
     private static final int COMMITS_A_COMPACTION = 10;
 
     private final DataSource dataSource;
@@ -155,23 +157,22 @@ public final class GroupCommit extends ServiceSupport {
 
     private void writeUntilStopped() {
         List<Job<?>> batch = new ArrayList<>(maxBatch);
-        long compacted = 0;
+        int commitsSinceCompaction = 0;
         while (!stopping || !queue.isEmpty()) {
             try {
                 Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    if (compacted != commits) {
-                        compacted = commits;
-                        compact();
-                    }
+                    // idle: a step for what was committed meanwhile, here or by statements committing on
+                    // their own (Jdbc.update); a step finds nothing to do at once while the file is full enough
+                    compact();
                     continue;
                 }
                 batch.add(first);
                 // whatever arrived while the last transaction committed joins this one
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
-                if (commits - compacted >= COMMITS_A_COMPACTION) {
-                    compacted = commits;
+                if (++commitsSinceCompaction == COMMITS_A_COMPACTION) {
+                    commitsSinceCompaction = 0;
                     compact();
                 }
             } catch (InterruptedException e) {
@@ -192,8 +193,7 @@ public final class GroupCommit extends ServiceSupport {
             compactionFailed = false;
         } catch (SQLException | RuntimeException e) {
             if (!compactionFailed) {
-                LOG.warn("The store's file could not be compacted (tried again every {} commits; said once): {}",
-                        COMMITS_A_COMPACTION, e.toString());
+                LOG.warn("The store's file could not be compacted (tried again at every step; said once): {}", e.toString());
             }
             compactionFailed = true;
         }

@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import me.gocertify.bridge.web.ClientError;
 import me.gocertify.bridge.web.Json;

@@ -51,25 +51,14 @@ class GroupCommitTest {
     @Test
     void eachKeyIsInsertedOnceWhoeverSendsItAtTheSameTime() throws Exception {
         AtomicInteger inserted = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> all = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                all.add(threads.submit(() -> {
-                    for (int key = 0; key < 50; key++) {
-                        if (jdbc.insertTogetherUnlessPresent("INSERT INTO inbox_claim (file_key, holder, lease_until)"
-                                + " VALUES (?, 'test', CURRENT_TIMESTAMP)", "file-" + key)) {
-                            inserted.incrementAndGet();
-                        }
-                    }
-                }));
+        onThreads(16, () -> {
+            for (int key = 0; key < 50; key++) {
+                if (jdbc.insertTogetherUnlessPresent("INSERT INTO inbox_claim (file_key, holder, lease_until)"
+                        + " VALUES (?, 'test', CURRENT_TIMESTAMP)", "file-" + key)) {
+                    inserted.incrementAndGet();
+                }
             }
-            for (Future<?> each : all) {
-                each.get();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
+        });
         assertThat(inserted).hasValue(50);
         assertThat(jdbc.query("SELECT COUNT(*) FROM inbox_claim", row -> row.getInt(1))).containsExactly(50);
     }
@@ -132,25 +121,14 @@ class GroupCommitTest {
         // each commit touches a leaf of the key's index somewhere in the file, leaving most earlier chunks
         // nearly empty but not empty: without compaction (H2's is off with WRITE_DELAY=0) 20,000 rows in
         // ~6,000 commits left a file of 129 MB; with it, 20 MB
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> all = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                all.add(threads.submit(() -> {
-                    for (int i = 0; i < 5_000; i++) {
-                        jdbc.insertTogetherUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign,"
-                                + " email, verified_at, status, attempts, received_at, check_first, checks_failed)"
-                                + " VALUES ('merchant-1', ?, 'students', 'shopper@example.com', CURRENT_TIMESTAMP, 'PENDING', 0,"
-                                + " CURRENT_TIMESTAMP, FALSE, 0)", UUID.randomUUID().toString());
-                    }
-                }));
+        onThreads(4, () -> {
+            for (int i = 0; i < 5_000; i++) {
+                jdbc.insertTogetherUnlessPresent("INSERT INTO verification (merchant_id, verification_id, campaign,"
+                        + " email, verified_at, status, attempts, received_at, check_first, checks_failed)"
+                        + " VALUES ('merchant-1', ?, 'students', 'shopper@example.com', CURRENT_TIMESTAMP, 'PENDING', 0,"
+                        + " CURRENT_TIMESTAMP, FALSE, 0)", UUID.randomUUID().toString());
             }
-            for (Future<?> each : all) {
-                each.get();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
+        });
         assertThat(jdbc.query("SELECT COUNT(*) FROM verification", row -> row.getInt(1))).containsExactly(20_000);
         long bytes = Files.size(dir.resolve("store.mv.db"));
         assertThat(bytes).isLessThan(50L * 1024 * 1024);
@@ -161,5 +139,21 @@ class GroupCommitTest {
         groupCommit.stop();
         assertThatThrownBy(() -> jdbc.insertTogetherUnlessPresent("INSERT INTO inbox_claim (file_key, holder, lease_until)"
                 + " VALUES (?, 'test', CURRENT_TIMESTAMP)", "late")).isInstanceOf(StoreUnavailable.class);
+    }
+
+    /** Runs the work on that many threads at once and waits for all; a failure in any fails the test. */
+    private static void onThreads(int count, Runnable work) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < count; t++) {
+                all.add(threads.submit(work));
+            }
+            for (Future<?> each : all) {
+                each.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
