@@ -38,6 +38,8 @@ public final class DroppedFile {
     private final List<Rejection> batchRejected = new ArrayList<>();
     private RecordStream records;
     private FileRecord batchStart;
+    private FileRecord batchEnd;
+    private FileRecord lastRecorded;
     private long recorded;
     private long rejected;
 
@@ -86,14 +88,26 @@ public final class DroppedFile {
     }
 
     /** A batch is being admitted: until it is recorded, processing stands at its first record. */
-    void startBatch(FileRecord first) {
-        batchStart = first;
+    void startBatch(List<FileRecord> batch) {
+        batchStart = batch.get(0);
+        batchEnd = batch.get(batch.size() - 1);
+        batchRejected.clear();
+    }
+
+    private void endBatch() {
+        batchStart = null;
+        batchEnd = null;
         batchRejected.clear();
     }
 
     /** The first record of the batch under way; null between batches. */
     FileRecord batchStart() {
         return batchStart;
+    }
+
+    /** The last record of the last batch recorded; null before the first. */
+    FileRecord lastRecorded() {
+        return lastRecorded;
     }
 
     /** A record of the batch under way that is not recorded, and why. */
@@ -108,13 +122,14 @@ public final class DroppedFile {
         for (Rejection rejection : batchRejected) {
             report(rejection.record().line(), rejection.record().verificationId(), rejection.reason());
         }
-        startBatch(null);
+        lastRecorded = batchEnd;
+        endBatch();
         return rejectedCount;
     }
 
     /** An entry of the report outside any batch (where processing stopped); the batch under way is given up. */
     void stoppedAt(long line, String verificationId, String error) {
-        startBatch(null);
+        endBatch();
         report(line, verificationId, error);
     }
 

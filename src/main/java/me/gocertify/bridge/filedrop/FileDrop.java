@@ -83,7 +83,7 @@ public final class FileDrop {
      * batch to be recorded.
      */
     public List<Admitted> admit(@Body List<FileRecord> batch, @ExchangeProperty(FILE) DroppedFile file) {
-        file.startBatch(batch.get(0));
+        file.startBatch(batch);
         List<Admitted> admitted = new ArrayList<>(batch.size());
         for (FileRecord record : batch) {
             try {
@@ -175,11 +175,22 @@ public final class FileDrop {
             progress.finished(false);
             return;
         }
-        FileRecord record = file.batchStart();
         String why = storeFailure(cause) ? "the store was unavailable" : "an unexpected error stopped it";
-        long line = record == null ? 1 : record.line();
-        file.stoppedAt(line, record == null ? null : record.verificationId(), "processing stopped here: " + why
-                + "; the records before it were recorded, drop the file again to finish it");
+        FileRecord record = file.batchStart();
+        long line;
+        if (record != null) {
+            line = record.line();
+            file.stoppedAt(line, record.verificationId(), "processing stopped here: " + why
+                    + "; the records before it were recorded, drop the file again to finish it");
+        } else {
+            // between two batches (the last one's hand-off to delivery failed, say): it is recorded whole
+            FileRecord last = file.lastRecorded();
+            line = last == null ? 1 : last.line();
+            file.stoppedAt(line, last == null ? null : last.verificationId(), last == null
+                    ? "processing stopped before the first record: " + why + "; nothing was recorded, drop the file again"
+                    : "processing stopped after this record: " + why
+                            + "; the records up to it were recorded, drop the file again to finish it");
+        }
         LOG.error("File drop: {} stopped at line {}: {}", file.name(), line, why, cause);
         finish(file, exchange);
     }

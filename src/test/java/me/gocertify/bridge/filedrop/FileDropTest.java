@@ -325,6 +325,42 @@ class FileDropTest {
     }
 
     @Test
+    void aFileOfManyBatchesStopsAtTheFirstBatchTheStoreCannotTake() throws IOException {
+        Properties settings = setting("bridge.inbox.batch-size", "2");
+        // the merchant stays cached, so the store fails only at each batch's recording
+        settings.setProperty("bridge.merchants.cache-ms", "600000");
+        start(settings);
+        drop("first.csv", HEADER + "acme,s-1,students,a@example.com\n");
+        awaitMoved(".done", "first.csv");
+        closeStore();
+        drop("many.csv", rows("m", 7));
+
+        awaitMoved(".failed", "many.csv");
+        // one entry, where it stopped: the batches after it were not tried
+        assertThat(report("many.csv")).containsExactly(storeStoppedItAt(2, "m-1"));
+        assertThat(progress().filesFailed()).isEqualTo(1);
+        assertThat(progress().filesDone()).isEqualTo(1);
+    }
+
+    @Test
+    void aStopBetweenBatchesIsReportedAfterTheLastRecordRecorded() throws Exception {
+        Properties settings = setting("bridge.inbox.batch-size", "2");
+        // the hand-off to a stopped route fails at once instead of waiting for it to start again
+        settings.setProperty("camel.component.direct.block", "false");
+        start(settings);
+        // an operator stops the hand-off to delivery: the first batch is recorded, then its hand-off fails
+        bridge.camel().getRouteController().stopRoute("recorded");
+        drop("halted.csv", rows("h", 3));
+
+        awaitMoved(".failed", "halted.csv");
+        assertThat(report("halted.csv")).containsExactly(errorAt(3, "h-2", "processing stopped after this record:"
+                + " an unexpected error stopped it; the records up to it were recorded, drop the file again to finish it"));
+        // h-1 and h-2 recorded (delivered by the poller meanwhile, or waiting for it), h-3 not
+        Ledger ledger = bridge.camel().getRegistry().lookupByNameAndType("ledger", Ledger.class);
+        assertThat(ledger.countsByStatus("acme").values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2);
+    }
+
+    @Test
     void handOffsPastAFullDeliveryQueueWaitForThePollerQuietly() throws Exception {
         start(setting("bridge.delivery.queue-size", "5"));
         // no deliverer takes from the queue, so it fills after five
