@@ -51,6 +51,12 @@ public final class Benchmark {
     /** Awards delivered (to other merchants) before the measured delivery run, as the plain loop warms up too. */
     private static final int DELIVERY_WARMUP = Integer.getInteger("bench.deliveryWarmup", 2_000);
     private static final int BACKLOG_RATE = 50;
+    /**
+     * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
+     * arrive in nearly sorted order, so each store commit rewrites one or two leaves of the key's index;
+     * scattered ones, a leaf each (see BENCHMARKS.md, session 11).
+     */
+    private static final boolean SCATTERED_IDS = Boolean.getBoolean("bench.scatteredIds");
     /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, cds, filedrop. */
     private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
             .split(","));
@@ -590,9 +596,18 @@ public final class Benchmark {
         bridge.putMerchant(merchant, SECRET, ratePerSecond);
     }
 
-    /** Webhooks for a merchant, each a new verification: {run}-0, {run}-1, ... */
+    /** Webhooks for a merchant, each a new verification: {run}-0, {run}-1, ... (or scattered: {@link #SCATTERED_IDS}) */
     static LongFunction<Request> webhooks(String merchant, String run) {
-        return seq -> webhook(merchant, run + "-" + seq, "shopper-" + run + "-" + seq);
+        return seq -> webhook(merchant, run + "-" + (SCATTERED_IDS ? Long.toHexString(scatter(seq)) : seq),
+                "shopper-" + run + "-" + seq);
+    }
+
+    /** A one-to-one mix of the bits of n (SplitMix64's finalizer): distinct numbers stay distinct. */
+    private static long scatter(long n) {
+        long z = (n + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static Request webhook(String merchant, String verificationId, String emailLocal) {
