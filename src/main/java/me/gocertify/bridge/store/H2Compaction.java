@@ -22,17 +22,20 @@ final class H2Compaction {
 
     /**
      * Compacted while the chunks hold less live data than this share of their bytes, the least full
-     * first: the file stays within about three times its live data. A higher share moves more pages a
-     * commit: in warm accept runs with steps of 256 KB (BENCHMARKS.md, session 10) 50 took the bridge
-     * to ~10,900 webhooks/s, 40 to ~14,000, 20 to ~14,900, against ~18,000 without compaction (and a
-     * file growing without end).
+     * first: the file stays within about three times its live data while the steps keep up (under a
+     * long burst at full speed they fall behind, to about five times: BENCHMARKS.md, session 11). A
+     * higher share moves more pages a commit: in warm accept runs with steps of 256 KB (BENCHMARKS.md,
+     * session 10) 50 took the bridge to ~10,900 webhooks/s, 40 to ~14,000, 20 to ~14,900, against
+     * ~18,000 without compaction (and a file growing without end).
      */
     static final int TARGET_FILL_RATE = 30;
     /**
      * At most this much of their live pages moved a step: the sparsest chunks hold a few KB each, so a
      * step frees a dozen or more, one commit makes one. The commits waiting meanwhile wait for the step:
      * with 256 KB the p99 at half the peak rate rose from 14 to 15 ms to 23 to 26 ms in accept runs,
-     * with 64 KB it stayed at 10 to 11 ms (BENCHMARKS.md, session 10).
+     * with 64 KB it stayed at 10 to 11 ms (BENCHMARKS.md, session 10). Most of a step's cost is H2
+     * reading its whole chunk list, whatever it moves, yet bigger, rarer steps hold the commits longer:
+     * 640 KB every 100 commits took that p99 to 44 to 63 ms (session 11).
      */
     static final int BYTES_A_STEP = 64 * 1024;
 
