@@ -164,7 +164,7 @@ public final class GroupCommit extends ServiceSupport {
                 if (first == null) {
                     // idle: a step for what was committed meanwhile, here or by statements committing on
                     // their own (Jdbc.update); a step finds nothing to do at once while the file is full enough
-                    compact();
+                    compact(true);
                     continue;
                 }
                 batch.add(first);
@@ -173,7 +173,7 @@ public final class GroupCommit extends ServiceSupport {
                 write(batch);
                 if (++commitsSinceCompaction == COMMITS_A_COMPACTION) {
                     commitsSinceCompaction = 0;
-                    compact();
+                    compact(false);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -187,9 +187,9 @@ public final class GroupCommit extends ServiceSupport {
     }
 
     /** A step of H2's housekeeping, which WRITE_DELAY=0 switches off (see H2Compaction); a failure waits for the next. */
-    private void compact() {
+    private void compact(boolean idle) {
         try (Connection c = dataSource.getConnection()) {
-            H2Compaction.step(c);
+            H2Compaction.step(c, idle);
             compactionFailed = false;
         } catch (SQLException | RuntimeException e) {
             if (!compactionFailed) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 
 /**
  * Moves the live pages out of H2's sparsest chunks, a little at a time, so that those chunks die and
@@ -42,10 +43,16 @@ final class H2Compaction {
     private H2Compaction() {
     }
 
-    /** One step, on the store the connection belongs to. */
-    static void step(Connection connection) throws SQLException {
+    /**
+     * One step, on the store the connection belongs to. The pages it moved reach the file with the next
+     * commit; when {@code idle}, no commit may come soon, so the step writes them itself.
+     */
+    static void step(Connection connection, boolean idle) throws SQLException {
         if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal embedded) {
-            embedded.getDatabase().getStore().getMvStore().compact(TARGET_FILL_RATE, BYTES_A_STEP);
+            MVStore store = embedded.getDatabase().getStore().getMvStore();
+            if (store.compact(TARGET_FILL_RATE, BYTES_A_STEP) && idle) {
+                store.commit();
+            }
         }
     }
 }

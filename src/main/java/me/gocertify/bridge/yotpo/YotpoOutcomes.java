@@ -12,6 +12,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.RuntimeCamelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import me.gocertify.bridge.delivery.MerchantRateLimiter;
 import me.gocertify.bridge.delivery.RetryPolicy;
@@ -21,6 +23,8 @@ import me.gocertify.bridge.verification.Ledger;
 
 /** Writes what Yotpo's answer (or the lack of one) means into the ledger (contract 5). */
 public final class YotpoOutcomes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YotpoOutcomes.class);
 
     private final Ledger ledger;
     private final RetryPolicy retries;
@@ -131,6 +135,8 @@ public final class YotpoOutcomes {
     /** Something on our side stopped the attempt before the call: nothing was sent, an operator must look. */
     public void notSent(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        LOG.warn("Verification {} of merchant {} FAILED before its call: {}", delivery.verificationId(), delivery.merchantId(),
+                describe(cause), cause);
         ledger.failed(delivery, "not sent: " + describe(cause));
     }
 

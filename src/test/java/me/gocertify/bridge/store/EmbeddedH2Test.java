@@ -27,9 +27,9 @@ class EmbeddedH2Test {
     @Test
     void anH2UrlGetsTheSettingsTheBridgeReliesOnUnlessItNamesItsOwn() {
         assertThat(Database.withBridgeH2Settings("jdbc:h2:file:./data/bridge"))
-                .isEqualTo("jdbc:h2:file:./data/bridge;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;CACHE_SIZE=2048;RETENTION_TIME=0");
+                .isEqualTo("jdbc:h2:file:./data/bridge;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;CACHE_SIZE=2048");
         assertThat(Database.withBridgeH2Settings("jdbc:h2:file:./data/bridge;CACHE_SIZE=65536;WRITE_DELAY=0"))
-                .isEqualTo("jdbc:h2:file:./data/bridge;CACHE_SIZE=65536;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128;RETENTION_TIME=0");
+                .isEqualTo("jdbc:h2:file:./data/bridge;CACHE_SIZE=65536;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128");
         assertThat(Database.withBridgeH2Settings("jdbc:postgresql://db-host:5432/bridge")).isEqualTo("jdbc:postgresql://db-host:5432/bridge");
     }
 
