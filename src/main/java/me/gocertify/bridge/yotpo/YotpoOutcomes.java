@@ -132,6 +132,18 @@ public final class YotpoOutcomes {
         ledger.release(delivery, clock.instant().plus(breakerWait), "Yotpo circuit breaker open; waiting");
     }
 
+    /**
+     * The store failed during the attempt, before the call or while its outcome was being written: nothing
+     * can be written now, and whether the call went out is not known here. The verification stays
+     * SENDING until its lease ends, then Yotpo's history settles it, as after a crash: neither lost nor
+     * awarded twice (and never a dead letter saying "not sent" for a call that went out).
+     */
+    public void storeFailed(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+        LOG.warn("Verification {} of merchant {}: the store failed during its attempt ({}); Yotpo's history settles it"
+                + " once its lease ends", delivery.verificationId(), delivery.merchantId(), describe(cause));
+    }
+
     /** Something on our side stopped the attempt before the call: nothing was sent, an operator must look. */
     public void notSent(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {

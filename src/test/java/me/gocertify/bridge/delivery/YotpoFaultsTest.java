@@ -15,10 +15,16 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.zaxxer.hikari.HikariDataSource;
 import me.gocertify.bridge.support.RunningBridge;
 import me.gocertify.bridge.support.YotpoSimulator;
+import me.gocertify.bridge.yotpo.YotpoOutcomes;
 
 /** Real faults from a WireMock Yotpo; each test counts the calls Yotpo received. */
 class YotpoFaultsTest {
@@ -135,6 +141,38 @@ class YotpoFaultsTest {
         assertThat(yotpo.receivedFor("sam@example.com")).isEqualTo(1);
         assertThat(yotpo.receivedFor("sue@example.com")).isZero();
         assertThat(status("slow", "slow-2")).contains("\"status\":\"PENDING\"");
+    }
+
+    @Test
+    void theStoreFailingWhileYotpoAnswersLeavesTheAwardToItsLeaseNotToTheDeadLetters() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(aResponse().withStatus(200).withFixedDelay(1500));
+        Properties settings = settings(yotpo.baseUrl());
+        settings.setProperty("bridge.delivery.lease-seconds", "3");
+        start(settings);
+        Logger outcomes = (Logger) LoggerFactory.getLogger(YotpoOutcomes.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        outcomes.addAppender(logged);
+        try {
+            accept("acme", "gone-1", "sam@example.com");
+            await().atMost(Duration.ofSeconds(20)).until(() -> yotpo.receivedFor("sam@example.com") == 1);
+            // the store goes away while Yotpo takes its time to answer: the award cannot be written down
+            bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(message -> message.contains("gone-1") && message.contains("Yotpo's history settles it")));
+        } finally {
+            outcomes.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(message -> message.contains("FAILED"));
+        bridge.close();
+
+        // the store is back (the bridge restarted on the same file): the attempt's lease has ended, and
+        // Yotpo's history, not a second call, says it was awarded
+        start(settings);
+        awaitStatus("acme", "gone-1", "DELIVERED");
+        assertThat(status("acme", "gone-1")).contains("confirmed from Yotpo's customer history");
+        assertThat(yotpo.receivedFor("sam@example.com")).isEqualTo(1);
     }
 
     @Test
