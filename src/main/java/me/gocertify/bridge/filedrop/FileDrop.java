@@ -176,20 +176,22 @@ public final class FileDrop {
             return;
         }
         String why = storeFailure(cause) ? "the store was unavailable" : "an unexpected error stopped it";
-        FileRecord record = file.batchStart();
+        FileRecord at = file.batchStart();
+        FileRecord after = file.lastRecorded();
         long line;
-        if (record != null) {
-            line = record.line();
-            file.stoppedAt(line, record.verificationId(), "processing stopped here: " + why
+        if (at != null) {
+            line = at.line();
+            file.stoppedAt(line, at.verificationId(), "processing stopped here: " + why
                     + "; the records before it were recorded, drop the file again to finish it");
+        } else if (after != null) {
+            // between two batches (the last one's hand-off to delivery failed, say): that one is recorded whole
+            line = after.line();
+            file.stoppedAt(line, after.verificationId(), "processing stopped after this record: " + why
+                    + "; the records up to it were recorded, drop the file again to finish it");
         } else {
-            // between two batches (the last one's hand-off to delivery failed, say): it is recorded whole
-            FileRecord last = file.lastRecorded();
-            line = last == null ? 1 : last.line();
-            file.stoppedAt(line, last == null ? null : last.verificationId(), last == null
-                    ? "processing stopped before the first record: " + why + "; nothing was recorded, drop the file again"
-                    : "processing stopped after this record: " + why
-                            + "; the records up to it were recorded, drop the file again to finish it");
+            line = 1;
+            file.stoppedAt(line, null, "processing stopped before the first record: " + why
+                    + "; nothing was recorded, drop the file again");
         }
         LOG.error("File drop: {} stopped at line {}: {}", file.name(), line, why, cause);
         finish(file, exchange);

@@ -48,11 +48,16 @@ final class H2Compaction {
      * commit; when {@code idle}, no commit may come soon, so the step writes them itself.
      */
     static void step(Connection connection, boolean idle) throws SQLException {
-        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal embedded) {
-            MVStore store = embedded.getDatabase().getStore().getMvStore();
-            if (store.compact(TARGET_FILL_RATE, BYTES_A_STEP) && idle) {
-                store.commit();
-            }
+        MVStore store = storeOf(connection);
+        if (store != null && store.compact(TARGET_FILL_RATE, BYTES_A_STEP) && idle) {
+            store.commit();
         }
+    }
+
+    /** H2's store behind the connection; null for a connection to H2's TCP server (no engine in this process). */
+    static MVStore storeOf(Connection connection) throws SQLException {
+        return connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal embedded
+                ? embedded.getDatabase().getStore().getMvStore()
+                : null;
     }
 }

@@ -141,14 +141,14 @@ public final class YotpoOutcomes {
     public void storeFailed(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         LOG.warn("Verification {} of merchant {}: the store failed during its attempt ({}); Yotpo's history settles it"
-                + " once its lease ends", delivery.verificationId(), delivery.merchantId(), describe(cause));
+                + " once its lease ends", delivery.verificationId(), delivery.merchantId(), describeWithRoot(cause));
     }
 
     /** Something on our side stopped the attempt before the call: nothing was sent, an operator must look. */
     public void notSent(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
         LOG.warn("Verification {} of merchant {} FAILED before its call: {}", delivery.verificationId(), delivery.merchantId(),
-                describe(cause), cause);
+                describeWithRoot(cause));
         ledger.failed(delivery, "not sent: " + describe(cause));
     }
 
@@ -175,6 +175,19 @@ public final class YotpoOutcomes {
             }
         }
         return now.plusSeconds(1);
+    }
+
+    /**
+     * For a log line: the exception and, if another lies beneath it, the deepest cause, each as
+     * {@link #describe} gives it. No stack trace: the texts of a library's nested causes were never
+     * checked for credentials.
+     */
+    private static String describeWithRoot(Exception cause) {
+        Throwable root = cause;
+        while (root != null && root.getCause() instanceof Exception deeper) {
+            root = deeper;
+        }
+        return root == cause ? describe(cause) : describe(cause) + " (caused by " + describe((Exception) root) + ")";
     }
 
     private static String describe(Exception cause) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
-import java.sql.Connection;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,8 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,8 +155,7 @@ class GroupCommitTest {
     /** The share of the store's chunks' bytes that is live, in percent (H2's own measure). */
     private int chunksLive() throws Exception {
         try (Connection c = dataSource.getConnection()) {
-            SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
-            return session.getDatabase().getStore().getMvStore().getFileStore().getChunksFillRate();
+            return H2Compaction.storeOf(c).getFileStore().getChunksFillRate();
         }
     }
 
