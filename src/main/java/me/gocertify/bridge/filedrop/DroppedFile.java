@@ -42,6 +42,7 @@ public final class DroppedFile {
     private FileRecord lastRecorded;
     private long recorded;
     private long rejected;
+    private long stoppedAtLine;
 
     DroppedFile(Path path) {
         this.path = path;
@@ -119,23 +120,28 @@ public final class DroppedFile {
     int batchRecorded(int recordedCount) {
         recorded += recordedCount;
         int rejectedCount = batchRejected.size();
+        rejected += rejectedCount;
         for (Rejection rejection : batchRejected) {
-            report(rejection.record().line(), rejection.record().verificationId(), rejection.reason());
+            report.add(rejection.record().line(), rejection.record().verificationId(), rejection.reason());
         }
         lastRecorded = batchEnd;
         endBatch();
         return rejectedCount;
     }
 
-    /** An entry of the report outside any batch (where processing stopped); the batch under way is given up. */
+    /**
+     * The report's entry for where processing stopped, outside any batch; the batch under way is given
+     * up. Not a rejected record: the counts stay those of the records processed.
+     */
     void stoppedAt(long line, String verificationId, String error) {
         endBatch();
-        report(line, verificationId, error);
+        stoppedAtLine = line;
+        report.add(line, verificationId, error);
     }
 
-    private void report(long line, String verificationId, String error) {
-        rejected++;
-        report.add(line, verificationId, error);
+    /** The line processing stopped at; 0 while it has not. */
+    long stoppedAtLine() {
+        return stoppedAtLine;
     }
 
     long recordCount() {

@@ -145,8 +145,9 @@ public final class FileDrop {
         String folder = file.close();
         exchange.setProperty(FOLDER, folder);
         progress.finished(folder.equals(DroppedFile.DONE));
-        String summary = String.format("%s: %d records, %d recorded, %d rejected in %.1f s (%.0f records/s)",
-                file.name(), file.recordCount(), file.recordedCount(), file.rejectedCount(), file.seconds(),
+        String summary = String.format("%s: %d records, %d recorded, %d rejected%s in %.1f s (%.0f records/s)",
+                file.name(), file.recordCount(), file.recordedCount(), file.rejectedCount(),
+                file.stoppedAtLine() > 0 ? ", stopped at line " + file.stoppedAtLine() : "", file.seconds(),
                 file.recordCount() / Math.max(file.seconds(), 0.001));
         if (folder.equals(DroppedFile.DONE)) {
             LOG.info("File drop: {} -> {}/", summary, folder);

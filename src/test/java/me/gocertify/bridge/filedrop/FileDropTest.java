@@ -350,9 +350,13 @@ class FileDropTest {
         start(settings);
         // an operator stops the hand-off to delivery: the first batch is recorded, then its hand-off fails
         bridge.camel().getRouteController().stopRoute("recorded");
-        drop("halted.csv", rows("h", 3));
-
-        awaitMoved(".failed", "halted.csv");
+        List<ILoggingEvent> logged = loggedDuring(() -> {
+            drop("halted.csv", rows("h", 3));
+            awaitMoved(".failed", "halted.csv");
+        });
+        // the stop is the report's entry, not a rejected record
+        assertThat(logged).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(message -> message.startsWith("File drop: halted.csv: 2 records, 2 recorded, 0 rejected, stopped at line 3 in"));
         assertThat(report("halted.csv")).containsExactly(errorAt(3, "h-2", "processing stopped after this record:"
                 + " an unexpected error stopped it; the records up to it were recorded, drop the file again to finish it"));
         // h-1 and h-2 recorded (delivered by the poller meanwhile, or waiting for it), h-3 not
