@@ -77,13 +77,22 @@ public final class BridgeMetrics implements Consumer<String> {
                 .register(registry);
     }
 
-    /** The embedded store's shared commits: how many, and how many writes they carried (their ratio: writes a commit). */
+    /**
+     * The embedded store's shared commits: how many, how many writes they carried (their ratio: writes a
+     * commit), and the writer's time in them and in compaction (their rate together: how busy it is).
+     */
     public static void groupCommits(MeterRegistry registry, GroupCommit groupCommit) {
         FunctionCounter.builder("bridge.store.commits", groupCommit, GroupCommit::commits)
                 .description("Transactions the embedded store's writer committed, each holding the writes that arrived together")
                 .register(registry);
         FunctionCounter.builder("bridge.store.commit.writes", groupCommit, GroupCommit::writes)
                 .description("Writes (webhooks' inserts, claims, outcomes) committed by the embedded store's writer")
+                .register(registry);
+        FunctionCounter.builder("bridge.store.committing.seconds", groupCommit, GroupCommit::committingSeconds)
+                .description("Time the embedded store's writer spent running and committing transactions")
+                .register(registry);
+        FunctionCounter.builder("bridge.store.compacting.seconds", groupCommit, GroupCommit::compactingSeconds)
+                .description("Time the embedded store's writer spent compacting the store's file between commits")
                 .register(registry);
     }
 

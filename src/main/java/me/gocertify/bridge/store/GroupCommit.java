@@ -86,6 +86,8 @@ public final class GroupCommit extends ServiceSupport {
     // written by the writer thread only; read for the metrics
     private volatile long commits;
     private volatile long writes;
+    private volatile long committingNanos;
+    private volatile long compactingNanos;
     private boolean compactionFailed;
 
     /** @param maxBatch at most this many callers' work in one transaction */
@@ -128,6 +130,20 @@ public final class GroupCommit extends ServiceSupport {
             Thread.currentThread().interrupt();
             throw new StoreUnavailable("interrupted while the store committed", e);
         }
+    }
+
+    /**
+     * Seconds the writer has spent in transactions so far (running the callers' work and committing it);
+     * with {@link #compactingSeconds()}, how busy it is: while both grow together by a second a second,
+     * it is the bound and callers queue.
+     */
+    public double committingSeconds() {
+        return committingNanos / 1e9;
+    }
+
+    /** Seconds the writer has spent in steps of H2's file compaction so far; the commits waiting meanwhile wait for them. */
+    public double compactingSeconds() {
+        return compactingNanos / 1e9;
     }
 
     /** How many callers wait for the next transaction (for tests). */
@@ -188,6 +204,7 @@ public final class GroupCommit extends ServiceSupport {
 
     /** A step of H2's housekeeping, which WRITE_DELAY=0 switches off (see H2Compaction); a failure waits for the next. */
     private void compact(boolean idle) {
+        long began = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             H2Compaction.step(c, idle);
             compactionFailed = false;
@@ -196,17 +213,24 @@ public final class GroupCommit extends ServiceSupport {
                 LOG.warn("The store's file could not be compacted (tried again at every step; said once): {}", e.toString());
             }
             compactionFailed = true;
+        } finally {
+            compactingNanos += System.nanoTime() - began;
         }
     }
 
     private void write(List<Job<?>> batch) {
         boolean alone = batch.size() == 1;
-        store.inTransaction(c -> {
-            for (Job<?> job : batch) {
-                job.runIn(c, alone);
-            }
-            return null;
-        });
+        long began = System.nanoTime();
+        try {
+            store.inTransaction(c -> {
+                for (Job<?> job : batch) {
+                    job.runIn(c, alone);
+                }
+                return null;
+            });
+        } finally {
+            committingNanos += System.nanoTime() - began;
+        }
         commits++;
         for (Job<?> job : batch) {
             writes += job.failure == null ? 1 : 0;

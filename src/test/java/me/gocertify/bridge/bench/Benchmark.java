@@ -303,20 +303,19 @@ public final class Benchmark {
                 int c = CONCURRENCY[i];
                 long cpuBefore = bridge.cpuMillis();
                 double[] commitsBefore = bridge.storeCommits();
+                long began = System.nanoTime();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
                 // CPU per request (warm-up included) is fairer than the rate on a machine others share
                 double cpuPerRequest = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, result.sent());
-                double[] commitsAfter = bridge.storeCommits();
-                // how many writes shared each of the store's commits meanwhile (a commit costs H2 about the same whatever it holds)
-                double writesPerCommit = (commitsAfter[1] - commitsBefore[1]) / Math.max(1, commitsAfter[0] - commitsBefore[0]);
-                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %.1f writes a commit",
-                        c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writesPerCommit));
+                String writer = writer(commitsBefore, bridge.storeCommits(), began);
+                progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %s",
+                        c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writer));
                 bridgeRates[i] = result.rate();
                 peak = Math.max(peak, result.rate());
                 row("1", "webhooks accepted per second, bridge, " + c + " connections",
-                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request; %.1f writes a commit)", result.rate(),
-                                result.errors(), result.latencies().summary(), cpuPerRequest, writesPerCommit), "", null);
+                        String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request; %s)", result.rate(),
+                                result.errors(), result.latencies().summary(), cpuPerRequest, writer), "", null);
             }
         }
         double barePeak = 0;
@@ -354,16 +353,18 @@ public final class Benchmark {
 
         try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
             double[] pausesBefore = bridge.gcPauses();
+            double[] commitsBefore = bridge.storeCommits();
             long began = System.nanoTime();
             Result result = load.openLoop(webhooks("accept", "half"), half, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
             double seconds = (System.nanoTime() - began) / 1e9;
+            String writer = writer(commitsBefore, bridge.storeCommits(), began);
             double[] pausesAfter = bridge.gcPauses();
             double pauses = pausesAfter[0] - pausesBefore[0];
             double pausedSeconds = pausesAfter[1] - pausesBefore[1];
             // what bounds the p99 (BENCHMARKS.md): how often the collector stopped the bridge meanwhile, and for how long
-            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time", pauses,
-                    pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds);
+            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time; %s", pauses,
+                    pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds, writer);
             progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s", half, result.ok(), result.errors(),
                     result.latencies().summary(), collector));
             double p99 = result.latencies().percentileMillis(99);
@@ -373,6 +374,19 @@ public final class Benchmark {
         }
         row("1", String.format("the same open loop against the bare Vert.x server (%.0f/s), p50 / p99", half), floorRow, "",
                 null);
+    }
+
+    /**
+     * The store's writer between two readings of {@link BridgeJar#storeCommits()}: how many writes shared a
+     * commit (a commit costs H2 about the same whatever it holds), and the share of the time it was busy
+     * committing or compacting (the collector's pauses included): near 100%, the webhooks queued for it.
+     */
+    private static String writer(double[] before, double[] after, long sinceNanos) {
+        double seconds = (System.nanoTime() - sinceNanos) / 1e9;
+        double writesPerCommit = (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
+        double compacting = after[3] - before[3];
+        return String.format("%.1f writes a commit, store writer busy %.0f%% of the time (compaction %.0f%%)", writesPerCommit,
+                100 * (after[2] - before[2] + compacting) / seconds, 100 * compacting / seconds);
     }
 
     private int barePort;

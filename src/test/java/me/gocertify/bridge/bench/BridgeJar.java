@@ -150,9 +150,10 @@ final class BridgeJar implements AutoCloseable {
         return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum");
     }
 
-    /** The embedded store's shared commits so far: {commits, writes they carried}. */
+    /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
     double[] storeCommits() {
-        return metrics("bridge_store_commits_total", "bridge_store_commit_writes_total");
+        return metrics("bridge_store_commits_total", "bridge_store_commit_writes_total", "bridge_store_committing_seconds_total",
+                "bridge_store_compacting_seconds_total");
     }
 
     /** Each named metric of the bridge's /observe/metrics, summed over its labels (0 when absent). */

@@ -126,6 +126,10 @@ class HealthAndMetricsTest {
         assertThat(gauge(metrics, "bridge_store_commit_writes_total")).isGreaterThanOrEqualTo(3);
         assertThat(gauge(metrics, "bridge_store_commits_total")).isPositive()
                 .isLessThanOrEqualTo(gauge(metrics, "bridge_store_commit_writes_total"));
+        // and the writer's time in them and between them: an idle writer takes a compaction step every 100 ms poll
+        assertThat(gauge(metrics, "bridge_store_committing_seconds_total")).isPositive();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(gauge(metrics(), "bridge_store_compacting_seconds_total")).isPositive());
     }
 
     private String metrics() {
