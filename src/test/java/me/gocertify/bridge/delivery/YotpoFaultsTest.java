@@ -15,13 +15,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.zaxxer.hikari.HikariDataSource;
+import me.gocertify.bridge.support.CapturedLog;
 import me.gocertify.bridge.support.RunningBridge;
 import me.gocertify.bridge.support.YotpoSimulator;
 import me.gocertify.bridge.yotpo.YotpoOutcomes;
@@ -150,21 +147,15 @@ class YotpoFaultsTest {
         Properties settings = settings(yotpo.baseUrl());
         settings.setProperty("bridge.delivery.lease-seconds", "3");
         start(settings);
-        Logger outcomes = (Logger) LoggerFactory.getLogger(YotpoOutcomes.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        outcomes.addAppender(logged);
-        try {
+        try (CapturedLog outcomes = CapturedLog.of(YotpoOutcomes.class)) {
             accept("acme", "gone-1", "sam@example.com");
             await().atMost(Duration.ofSeconds(20)).until(() -> yotpo.receivedFor("sam@example.com") == 1);
             // the store goes away while Yotpo takes its time to answer: the award cannot be written down
             bridge.camel().getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+            await().atMost(Duration.ofSeconds(20)).until(() -> outcomes.messages().stream()
                     .anyMatch(message -> message.contains("gone-1") && message.contains("Yotpo's history settles it")));
-        } finally {
-            outcomes.detachAppender(logged);
+            assertThat(outcomes.messages()).noneMatch(message -> message.contains("FAILED"));
         }
-        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(message -> message.contains("FAILED"));
         bridge.close();
 
         // the store is back (the bridge restarted on the same file): the attempt's lease has ended, and

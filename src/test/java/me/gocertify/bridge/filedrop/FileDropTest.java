@@ -24,19 +24,17 @@ import java.util.Properties;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.zaxxer.hikari.HikariDataSource;
+import me.gocertify.bridge.support.CapturedLog;
 import me.gocertify.bridge.support.RunningBridge;
 import me.gocertify.bridge.verification.Ledger;
 
@@ -422,16 +420,10 @@ class FileDropTest {
 
     /** What the bridge logged while {@code step} ran. */
     private static List<ILoggingEvent> loggedDuring(Step step) throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
-        try {
+        try (CapturedLog logged = CapturedLog.all()) {
             step.run();
-        } finally {
-            root.detachAppender(logged);
+            return logged.events();
         }
-        return logged.list;
     }
 
     /** A CSV of {@code count} good rows for acme: {prefix}-1, {prefix}-2, ... */
