@@ -124,10 +124,8 @@ final class BridgeJar implements AutoCloseable {
     /** CPU time a process has used so far, from /proc/{pid}/stat (clock ticks of 10 ms); 0 if unreadable. */
     static long cpuMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command: state is field 3, utime 14 and stime 15 (1-based, of the whole line)
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+            long[] used = ThreadCpu.userAndSystemMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+            return used[0] + used[1];
         } catch (IOException | RuntimeException e) {
             return 0;
         }
