@@ -311,23 +311,23 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
-                long cpuBefore = bridge.cpuMillis();
-                ThreadCpu threadsBefore = ThreadCpu.of(bridge.pid());
+                ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
                 double[] commitsBefore = bridge.storeCommits();
                 long began = System.nanoTime();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
                 // CPU per request (warm-up included) is fairer than the rate on a machine others share
-                double cpuPerRequest = (bridge.cpuMillis() - cpuBefore) / (double) Math.max(1, result.sent());
-                String threads = ThreadCpu.of(bridge.pid()).perUnitSince(threadsBefore, result.sent());
+                ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
+                double cpuPerRequest = cpuAfter.perUnit(cpuBefore, result.sent());
+                String threads = cpuAfter.perUnitSince(cpuBefore, result.sent());
                 String writer = writer(commitsBefore, bridge.storeCommits(), began);
                 progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %s; by thread: %s",
                         c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writer, threads));
                 bridgeRates[i] = result.rate();
                 if (result.rate() > peak) {
+                    peak = result.rate();
                     peakThreads = threads;
                 }
-                peak = Math.max(peak, result.rate());
                 row("1", "webhooks accepted per second, bridge, " + c + " connections",
                         String.format("%.0f/s, %d errors (%s; bridge CPU %.2f ms a request; %s)", result.rate(),
                                 result.errors(), result.latencies().summary(), cpuPerRequest, writer), "", null);
@@ -341,10 +341,10 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
-                long cpuBefore = BridgeJar.cpuMillis(bare.pid());
+                ThreadCpu cpuBefore = ThreadCpu.of(bare.pid());
                 Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
-                double cpuPerRequest = (BridgeJar.cpuMillis(bare.pid()) - cpuBefore) / (double) Math.max(1, result.sent());
+                double cpuPerRequest = ThreadCpu.of(bare.pid()).perUnit(cpuBefore, result.sent());
                 progress(String.format("accept, bare Vert.x, %d connections: %.0f/s, %d errors, %s, CPU %.3f ms/request", c,
                         result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest));
                 barePeak = Math.max(barePeak, result.rate());
@@ -469,13 +469,13 @@ public final class Benchmark {
         if (DELIVERY_WARMUP > 0) {
             // the JIT compiles the delivery path here, not in the measured run (the plain loop gets a warm-up round too)
             Run warm = deliveryRun("warm", DELIVERY_WARMUP);
-            progress(String.format("delivery warm-up: %d awards = %.0f/s, CPU %.2f ms/award", warm.arrived, warm.rate(), warm.cpuPerAward()));
+            progress(String.format("delivery warm-up: %d awards = %.0f/s, CPU %.2f ms/award", warm.arrived, warm.rate(), warm.cpuPerAward));
         }
         Run run = deliveryRun("thru", DELIVERIES);
         int arrived = run.arrived;
         int expected = run.expected;
         double bridgeRate = run.rate();
-        double cpuPerAward = run.cpuPerAward();
+        double cpuPerAward = run.cpuPerAward;
         progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s, CPU %.2f ms/award; by thread: %s", arrived,
                 run.seconds, bridgeRate, cpuPerAward, run.threads));
 
@@ -490,13 +490,9 @@ public final class Benchmark {
                 bridgeRate / plainRate >= 0.5 && arrived == expected);
     }
 
-    private record Run(int expected, int arrived, double seconds, long cpuMillis, String threads) {
+    private record Run(int expected, int arrived, double seconds, double cpuPerAward, String threads) {
         double rate() {
             return arrived / seconds;
-        }
-
-        double cpuPerAward() {
-            return cpuMillis / (double) Math.max(1, arrived);
         }
     }
 
@@ -514,8 +510,7 @@ public final class Benchmark {
             before += yotpo.count(BridgeJar.guid(prefix + "-" + m));
         }
         long released = System.nanoTime();
-        long cpuBefore = bridge.cpuMillis();
-        ThreadCpu threadsBefore = ThreadCpu.of(bridge.pid());
+        ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
             register(prefix + "-" + m, 1000);
         }
@@ -539,8 +534,9 @@ public final class Benchmark {
                 last = Math.max(last, times[times.length - 1]);
             }
         }
-        return new Run(expected, arrived, (last - released) / 1e9, bridge.cpuMillis() - cpuBefore,
-                ThreadCpu.of(bridge.pid()).perUnitSince(threadsBefore, Math.max(1, arrived)));
+        ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
+        return new Run(expected, arrived, (last - released) / 1e9, cpuAfter.perUnit(cpuBefore, arrived),
+                cpuAfter.perUnitSince(cpuBefore, arrived));
     }
 
     private double plainLoop(int count) throws Exception {

@@ -116,21 +116,6 @@ final class BridgeJar implements AutoCloseable {
         return 0;
     }
 
-    /** CPU time the bridge's process has used so far (user and system), in milliseconds. */
-    long cpuMillis() {
-        return cpuMillis(process.pid());
-    }
-
-    /** CPU time a process has used so far, from /proc/{pid}/stat (clock ticks of 10 ms); 0 if unreadable. */
-    static long cpuMillis(long pid) {
-        try {
-            long[] used = ThreadCpu.userAndSystemMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
-            return used[0] + used[1];
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
     /** The largest resident memory sampled (every 200 ms) since the last reset, in MiB. */
     double peakRssMb() {
         return peakRssKb.get() / 1024.0;

@@ -10,24 +10,32 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The CPU time a process's threads have used so far, by what they do, from Linux's
- * /proc/{pid}/task/{tid}/stat (user and system time in clock ticks of 10 ms; a thread's name as the
+ * The CPU time a process has used so far, in all ({@code processMillis}, from /proc/{pid}/stat, threads
+ * that have ended included) and by what its threads do, from Linux's /proc/{pid}/task/{tid}/stat (user and system time in clock ticks of 10 ms; a thread's name as the
  * kernel keeps it, cut to 15 characters). Read from outside the process, it counts every state a
  * thread spends CPU in: JFR's execution samples see a thread only while it runs Java code, so they
  * miss the kernel's share (waking and parking threads, sockets, file writes) and undercount threads
- * that hand work to each other (BENCHMARKS.md, session 13). Threads that have ended are not counted.
+ * that hand work to each other (BENCHMARKS.md, session 13). The groups leave out threads that have ended.
  */
-record ThreadCpu(Map<String, long[]> millisByGroup) {
+record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
 
     /** The groups, in the order they are printed. */
     private static final List<String> GROUPS = List.of("HTTP workers", "store writer", "event loop", "Camel threads",
             "collector", "JIT", "other");
 
-    /** Now, for the process {@code pid}; empty where there is no /proc. */
+    /** Now, for the process {@code pid}; zero where there is no /proc. */
     static ThreadCpu of(long pid) {
+        Path process = Path.of("/proc", String.valueOf(pid));
+        long processMillis = 0;
+        try {
+            long[] used = userAndSystemMillis(Files.readString(process.resolve("stat")));
+            processMillis = used[0] + used[1];
+        } catch (IOException | RuntimeException e) {
+            // the process is gone, or no /proc here
+        }
         Map<String, long[]> groups = new LinkedHashMap<>();
         GROUPS.forEach(group -> groups.put(group, new long[2]));
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"))) {
             for (Path task : tasks) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
@@ -42,11 +50,11 @@ record ThreadCpu(Map<String, long[]> millisByGroup) {
         } catch (IOException | RuntimeException e) {
             // the process is gone, or no /proc here
         }
-        return new ThreadCpu(groups);
+        return new ThreadCpu(processMillis, groups);
     }
 
     /** The user and system CPU time in a line of /proc's stat (a process's or a thread's), in milliseconds. */
-    static long[] userAndSystemMillis(String stat) {
+    private static long[] userAndSystemMillis(String stat) {
         // after the name in parentheses: state is field 3, utime 14 and stime 15 (1-based, of the whole line)
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new long[] {Long.parseLong(fields[11]) * 10, Long.parseLong(fields[12]) * 10};
@@ -74,6 +82,11 @@ record ThreadCpu(Map<String, long[]> millisByGroup) {
             return "JIT";
         }
         return "other";
+    }
+
+    /** The process's CPU between {@code before} and this, in milliseconds per {@code units} (requests, awards). */
+    double perUnit(ThreadCpu before, long units) {
+        return (processMillis - before.processMillis) / (double) Math.max(1, units);
     }
 
     /**
