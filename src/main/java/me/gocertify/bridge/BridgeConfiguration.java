@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
@@ -54,6 +55,7 @@ import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.store.SchemaMigration;
+import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.verification.VerificationEvent;
@@ -179,17 +181,21 @@ public final class BridgeConfiguration implements CamelConfiguration {
         MerchantRateLimiter rateLimiter = Database.isEmbeddedH2(dataSource.getJdbcUrl())
                 ? MerchantRateLimiter.inMemory(jdbc, rateWindow, lease) : new MerchantRateLimiter(jdbc, rateWindow, lease);
         // two rounds of the deliverers: enough to keep them busy, too few for a claim's lease to run out in a queue
-        registry.bind("deliveries", new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
-                2 * settings.integer("bridge.delivery.concurrency")));
-        registry.bind("yotpoCall", new YotpoCall(merchants));
+        Deliveries deliveries = new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
+                2 * settings.integer("bridge.delivery.concurrency"));
+        registry.bind("deliveries", deliveries);
+        YotpoCall yotpoCall = new YotpoCall(merchants);
+        registry.bind("yotpoCall", yotpoCall);
         HttpClientConfigurer yotpoCredentials = new YotpoCredentials(merchants);
         camel.getComponent("http", HttpComponent.class).setHttpClientConfigurer(yotpoCredentials);
         camel.getComponent("https", HttpComponent.class).setHttpClientConfigurer(yotpoCredentials);
         registry.bind("yotpoHistory", new YotpoHistory());
         registry.bind("yotpoBreaker", breaker);
-        registry.bind("yotpoOutcomes", new YotpoOutcomes(ledger, retries, rateLimiter, clock,
+        YotpoOutcomes outcomes = new YotpoOutcomes(ledger, retries, rateLimiter, clock,
                 Duration.ofSeconds(settings.integer("yotpo.breaker.wait-seconds-in-open-state")),
-                Duration.ofSeconds(settings.integer("bridge.delivery.history-delay-seconds"))));
+                Duration.ofSeconds(settings.integer("bridge.delivery.history-delay-seconds")));
+        registry.bind("yotpoOutcomes", outcomes);
+        bindDeliverySteps(registry, deliveries, yotpoCall, outcomes);
 
         FileDropProgress fileDropProgress = new FileDropProgress();
         registry.bind("fileDropProgress", fileDropProgress);
@@ -233,6 +239,39 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("countReceived", (Processor) exchange -> metrics.received(exchange.getMessage().getBody(Recorded.class), exchange));
         registry.bind("answerRecorded", (Processor) exchange -> exchange.getMessage().setBody(answers.recorded(exchange)));
         registry.bind("keepOnlyAnswerHeaders", (Processor) exchange -> HttpAnswers.keepOnlyAnswerHeaders(exchange.getMessage()));
+    }
+
+    /**
+     * The steps every award passes (and the webhook's hand-off to delivery), bound as processors and
+     * predicates for the same reason as {@link #bindWebhookSteps}: each was a Camel bean call, eight an
+     * award. The steps of rarer paths (a failed call, a history check) stay bean calls in the routes.
+     */
+    private static void bindDeliverySteps(Registry registry, Deliveries deliveries, YotpoCall yotpoCall,
+            YotpoOutcomes outcomes) {
+        registry.bind("startsNow", (Predicate) exchange -> deliveries.startsNow(exchange.getMessage().getBody(Recorded.class)));
+        registry.bind("claimNow", (Processor) exchange -> exchange.getMessage().setBody(
+                deliveries.claimNow(exchange.getMessage().getBody(Recorded.class))));
+        registry.bind("holdClaim", (Processor) exchange -> deliveries.holdClaim(delivery(exchange)));
+        registry.bind("enrichForYotpo", (Processor) yotpoCall::enrich);
+        registry.bind("checkHistoryFirst", (Predicate) exchange -> delivery(exchange).checkFirst());
+        registry.bind("yotpoActionRequest", (Processor) yotpoCall::actionRequest);
+        registry.bind("raiseIfYotpoDown", (Processor) exchange -> outcomes.raiseIfYotpoDown(responseCode(exchange)));
+        registry.bind("raiseYotpoFault", (Processor) exchange -> outcomes.raiseFault(
+                exchange.getProperty(YotpoOutcomes.FAULT, Exception.class)));
+        registry.bind("yotpoAnswered", (Processor) exchange -> outcomes.answered(delivery(exchange),
+                exchange.getProperty(YotpoCall.MERCHANT, Merchant.class), exchange.getProperty(YotpoCall.ACTION_NAME, String.class),
+                responseCode(exchange), header(exchange, "Retry-After"), header(exchange, "ratelimit-reset"),
+                exchange.getMessage().getBody(String.class)));
+        registry.bind("deliveryFinished", (Processor) exchange -> deliveries.finished(delivery(exchange)));
+        registry.bind("wantsMore", (Predicate) exchange -> deliveries.wantsMore());
+    }
+
+    private static Delivery delivery(Exchange exchange) {
+        return exchange.getProperty(YotpoCall.DELIVERY, Delivery.class);
+    }
+
+    private static int responseCode(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
     }
 
     private static String header(Exchange exchange, String name) {

@@ -7,15 +7,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Body;
-
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.Recorded;
-import me.gocertify.bridge.yotpo.YotpoCall;
 
 /**
  * Decides which verifications go out now: due, claimed in the ledger, and within the merchant's
@@ -50,7 +46,7 @@ public final class Deliveries {
      * for a merchant without a back-log (claimNow would leave it to deliver-freed anyway, so it is not
      * even handed over).
      */
-    public boolean startsNow(@Body Recorded recorded) {
+    public boolean startsNow(Recorded recorded) {
         return recorded.accepted() && !backlogged.contains(recorded.merchantId());
     }
 
@@ -58,7 +54,7 @@ public final class Deliveries {
      * The just-accepted verification, claimed if the merchant's rate allows; otherwise the poller
      * takes it. A merchant with a back-log is left to deliver-freed, which sends the oldest first.
      */
-    public Delivery claimNow(@Body Recorded recorded) {
+    public Delivery claimNow(Recorded recorded) {
         String merchantId = recorded.merchantId();
         if (backlogged.contains(merchantId)) {
             return null;
@@ -151,14 +147,14 @@ public final class Deliveries {
     }
 
     /** Before any call: the attempt must still hold its claim (see Ledger.holdClaim), or it ends here. */
-    public void holdClaim(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+    public void holdClaim(Delivery delivery) {
         if (!ledger.holdClaim(delivery)) {
             throw new ClaimLost(delivery);
         }
     }
 
     /** Whatever became of the attempt, its call is over. */
-    public void finished(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery) {
+    public void finished(Delivery delivery) {
         if (delivery != null && delivery.finished()) {
             inFlight.decrementAndGet();
         }

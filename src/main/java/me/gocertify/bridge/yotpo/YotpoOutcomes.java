@@ -7,10 +7,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
 import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +21,9 @@ import me.gocertify.bridge.verification.Ledger;
 
 /** Writes what Yotpo's answer (or the lack of one) means into the ledger (contract 5). */
 public final class YotpoOutcomes {
+
+    /** The exchange property where the breaker's fallback keeps the failed call's fault (see raiseFault). */
+    public static final String FAULT = "yotpoFault";
 
     private static final Logger LOG = LoggerFactory.getLogger(YotpoOutcomes.class);
 
@@ -48,7 +49,7 @@ public final class YotpoOutcomes {
     }
 
     /** Inside the circuit breaker: Yotpo-wide trouble fails the call so the breaker counts it; 4xx never does. */
-    public void raiseIfYotpoDown(@Header(Exchange.HTTP_RESPONSE_CODE) int status) {
+    public void raiseIfYotpoDown(int status) {
         if (status >= 500 || status == 408) {
             throw new YotpoUnavailable(status);
         }
@@ -63,7 +64,7 @@ public final class YotpoOutcomes {
     }
 
     /** After the breaker: throws the fault its fallback remembered, for the route's error handler to settle. */
-    public void raiseFault(@ExchangeProperty("yotpoFault") Exception cause) throws Exception {
+    public void raiseFault(Exception cause) throws Exception {
         if (cause == null) {
             return;
         }
@@ -75,13 +76,8 @@ public final class YotpoOutcomes {
     }
 
     /** Yotpo answered (not 5xx or 408): delivered, failed for good, or retried as its rate limit asks. */
-    public void answered(@ExchangeProperty(YotpoCall.DELIVERY) Delivery delivery,
-            @ExchangeProperty(YotpoCall.MERCHANT) Merchant merchant,
-            @ExchangeProperty(YotpoCall.ACTION_NAME) String actionName,
-            @Header(Exchange.HTTP_RESPONSE_CODE) int status,
-            @Header("Retry-After") String retryAfter,
-            @Header("ratelimit-reset") String rateLimitReset,
-            @Body String body) {
+    public void answered(Delivery delivery, Merchant merchant, String actionName, int status, String retryAfter,
+            String rateLimitReset, String body) {
         if (status >= 200 && status < 300) {
             ledger.delivered(delivery, actionName, null);
         } else if (status == 429) {
