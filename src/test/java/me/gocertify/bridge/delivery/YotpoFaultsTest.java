@@ -1,6 +1,7 @@
 package me.gocertify.bridge.delivery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -113,6 +114,38 @@ class YotpoFaultsTest {
         awaitStatus("acme", "flaky-1", "DELIVERED");
         assertThat(status("acme", "flaky-1")).contains("\"attempts\":4");
         assertThat(yotpo.received()).hasSize(4);
+    }
+
+    /**
+     * A finished attempt wakes the deliverers to claim more (delivery-outcomes); what it wakes must not
+     * inherit its fault. Half the shoppers' calls are refused with 503 each time, the rest awarded; a fault
+     * passed on would fail an awarded call after its 200 and send it again.
+     */
+    @Test
+    void aFailedAttemptsFaultNeverReachesTheAttemptsItWakes() {
+        yotpo = new YotpoSimulator();
+        yotpo.answerActions(post(urlPathEqualTo("/api/v2/actions")).withRequestBody(containing("refused-")).atPriority(1),
+                aResponse().withStatus(503));
+        Properties settings = settings(yotpo.baseUrl());
+        // four claims in flight at most, so most claims follow a wake-up from a finished attempt
+        settings.setProperty("bridge.delivery.concurrency", "2");
+        settings.setProperty("yotpo.breaker.failure-rate-threshold", "100"); // half the calls failing leaves it closed
+        start(settings);
+        String merchant = "{\"yotpo_api_key\":\"" + API_KEY + "\",\"yotpo_guid\":\"" + GUID + "\",\"webhook_secret\":\""
+                + SECRET + "\",\"webhook_auth\":\"signature\",\"rate_limit_per_second\":%d}";
+        assertThat(bridge.putMerchant("acme", String.format(merchant, 1)).statusCode()).isEqualTo(200);
+        for (int i = 0; i < 60; i++) {
+            accept("acme", "w-" + i, (i % 2 == 0 ? "awarded-" : "refused-") + i + "@example.com");
+        }
+        assertThat(bridge.putMerchant("acme", String.format(merchant, 1000)).statusCode()).isEqualTo(200);
+
+        for (int i = 0; i < 60; i += 2) {
+            awaitStatus("acme", "w-" + i, "DELIVERED");
+        }
+        for (int i = 0; i < 60; i += 2) {
+            assertThat(yotpo.receivedFor("awarded-" + i + "@example.com")).as("calls for w-" + i).isEqualTo(1);
+            assertThat(status("acme", "w-" + i)).contains("\"attempts\":1");
+        }
     }
 
     @Test
