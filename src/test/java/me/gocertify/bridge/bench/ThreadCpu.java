@@ -84,6 +84,12 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
         return "other";
     }
 
+    /** A group's CPU so far (user and system), in milliseconds. */
+    long millis(String group) {
+        long[] millis = millisByGroup.get(group);
+        return millis[0] + millis[1];
+    }
+
     /** The process's CPU between {@code before} and this, in milliseconds per {@code units} (requests, awards). */
     double perUnit(ThreadCpu before, long units) {
         return (processMillis - before.processMillis) / (double) Math.max(1, units);
