@@ -49,12 +49,13 @@ public final class Benchmark {
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
     /**
-     * Awards delivered (to other merchants) before the measured delivery run, and the plain loop's calls
-     * before its own: with 2,000 the JIT still took a third of the bridge's CPU in the measured run (its
-     * thresholds are thousands of calls a method; BENCHMARKS.md, session 13).
+     * Awards of each warm-up round before the measured delivery run (to merchants of the round's own), and
+     * at most how many rounds (see deliveryThroughput); the plain loop warms up with as many calls as the
+     * rounds delivered. One round of 2,000 (until session 13) or 20,000 (session 13) left the JIT compiling
+     * through the measured run (BENCHMARKS.md, session 14).
      */
     private static final int DELIVERY_WARMUP = Integer.getInteger("bench.deliveryWarmup", 10_000);
-    private static final int DELIVERY_WARMUP_ROUNDS = Integer.getInteger("bench.deliveryWarmupRounds", 4);
+    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 4) : 0;
     private static final int BACKLOG_RATE = 50;
     /**
      * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
@@ -316,7 +317,7 @@ public final class Benchmark {
                 // CPU per request (warm-up included) is fairer than the rate on a machine others share
                 ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
                 double cpuPerRequest = cpuAfter.perUnit(cpuBefore, result.sent());
-                String threads = cpuAfter.perUnitSince(cpuBefore, result.sent());
+                String threads = cpuAfter.byGroupPerUnit(cpuBefore, result.sent());
                 String writer = writer(commitsBefore, bridge.storeCommits(), began);
                 progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %s; by thread: %s",
                         c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writer, threads));
@@ -468,7 +469,7 @@ public final class Benchmark {
         // the path to be compiled in the next (BENCHMARKS.md, session 14). Rounds go on until the JIT took
         // under a tenth of a round's CPU. The plain loop's warm-up round is as large as all of them.
         int warmedUp = 0;
-        for (int round = 1; DELIVERY_WARMUP > 0 && round <= DELIVERY_WARMUP_ROUNDS; round++) {
+        for (int round = 1; round <= DELIVERY_WARMUP_ROUNDS; round++) {
             Run warm = deliveryRun("warm" + round, DELIVERY_WARMUP);
             warmedUp += warm.arrived;
             progress(String.format("delivery warm-up %d: %d awards = %.0f/s, CPU %.2f ms/award, of it the JIT %.2f", round,
@@ -498,7 +499,7 @@ public final class Benchmark {
 
     private record Run(int expected, int arrived, double seconds, double cpuPerAward, double jitPerAward, String threads) {
         double rate() {
-            return arrived / seconds;
+            return seconds > 0 ? arrived / seconds : 0; // a tiny run may have delivered all while recording
         }
     }
 
@@ -545,17 +546,15 @@ public final class Benchmark {
             }
         }
         ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
-        return new Run(expected, arrived, (last - released) / 1e9, cpuAfter.perUnit(cpuBefore, arrived),
-                (cpuAfter.millis("JIT") - cpuBefore.millis("JIT")) / (double) Math.max(1, arrived),
-                cpuAfter.perUnitSince(cpuBefore, arrived));
+        return new Run(expected, arrived, Math.max(0, last - released) / 1e9, cpuAfter.perUnit(cpuBefore, arrived),
+                cpuAfter.perUnit(cpuBefore, arrived, ThreadCpu.JIT), cpuAfter.byGroupPerUnit(cpuBefore, arrived));
     }
 
     /**
-     * Waits (at most a minute) until the bridge's JIT compilers use under a twentieth of a core. On two
-     * busy cores HotSpot's C2 thread falls behind: after 20,000 awards of warm-up it was still compiling the
-     * delivery path (the HTTP client's and H2's methods going from C1 to C2 code) and took a third of the
-     * bridge's CPU in the measured run (BENCHMARKS.md, session 14). A bridge that has run a while has
-     * compiled it long since; this measures that bridge.
+     * Waits (at most a minute) until the bridge's JIT compilers use under a twentieth of a core, so that a
+     * delivery run does not pay for what the recording before it left the compilers to do. On two busy
+     * cores HotSpot's C2 thread falls behind (BENCHMARKS.md, session 14). The compilers' rate is read
+     * over a second at a time: there is no event to wait for.
      */
     private void awaitCompilerQuiet() throws InterruptedException {
         long start = System.nanoTime();
@@ -564,7 +563,7 @@ public final class Benchmark {
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000); // a reading a second: /proc counts CPU in ticks of 10 ms
             ThreadCpu now = ThreadCpu.of(bridge.pid());
-            long compiling = now.millis("JIT") - last.millis("JIT");
+            long compiling = now.millis(ThreadCpu.JIT) - last.millis(ThreadCpu.JIT);
             last = now;
             if (compiling < 50) {
                 break;

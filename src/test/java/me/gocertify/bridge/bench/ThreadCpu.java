@@ -19,9 +19,11 @@ import java.util.StringJoiner;
  */
 record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
 
+    /** HotSpot's compiler threads. */
+    static final String JIT = "JIT";
     /** The groups, in the order they are printed. */
     private static final List<String> GROUPS = List.of("HTTP workers", "store writer", "event loop", "Camel threads",
-            "collector", "JIT", "other");
+            "collector", JIT, "other");
 
     /** Now, for the process {@code pid}; zero where there is no /proc. */
     static ThreadCpu of(long pid) {
@@ -79,7 +81,7 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
             return "collector";
         }
         if (name.contains("CompilerThre")) {
-            return "JIT";
+            return JIT;
         }
         return "other";
     }
@@ -88,6 +90,11 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
     long millis(String group) {
         long[] millis = millisByGroup.get(group);
         return millis[0] + millis[1];
+    }
+
+    /** A group's CPU between {@code before} and this, in milliseconds per {@code units}. */
+    double perUnit(ThreadCpu before, long units, String group) {
+        return (millis(group) - before.millis(group)) / (double) Math.max(1, units);
     }
 
     /** The process's CPU between {@code before} and this, in milliseconds per {@code units} (requests, awards). */
@@ -99,7 +106,7 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
      * Each group's CPU between {@code before} and this, in milliseconds per {@code units} (requests, awards),
      * and the kernel's share of it all: "HTTP workers 0.046, store writer 0.031, ... ms; kernel 27%".
      */
-    String perUnitSince(ThreadCpu before, long units) {
+    String byGroupPerUnit(ThreadCpu before, long units) {
         StringJoiner parts = new StringJoiner(", ");
         long user = 0;
         long system = 0;

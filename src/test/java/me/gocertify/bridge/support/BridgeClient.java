@@ -31,9 +31,14 @@ public final class BridgeClient {
     }
 
     public HttpResponse<String> registerMerchant(String merchantId, String apiKey, String guid, String secret, String auth) {
+        return registerMerchant(merchantId, apiKey, guid, secret, auth, 50);
+    }
+
+    public HttpResponse<String> registerMerchant(String merchantId, String apiKey, String guid, String secret, String auth,
+            int rateLimitPerSecond) {
         HttpResponse<String> response = putMerchant(merchantId, String.format(
                 "{\"yotpo_api_key\":\"%s\",\"yotpo_guid\":\"%s\",\"webhook_secret\":\"%s\",\"webhook_auth\":\"%s\","
-                        + "\"rate_limit_per_second\":50}", apiKey, guid, secret, auth));
+                        + "\"rate_limit_per_second\":%d}", apiKey, guid, secret, auth, rateLimitPerSecond));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("merchant not registered: " + response.statusCode() + " " + response.body());
         }

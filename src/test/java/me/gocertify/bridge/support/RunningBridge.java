@@ -134,6 +134,11 @@ public final class RunningBridge implements AutoCloseable {
         return client().registerMerchant(merchantId, apiKey, guid, secret, auth);
     }
 
+    public HttpResponse<String> registerMerchant(String merchantId, String apiKey, String guid, String secret, String auth,
+            int rateLimitPerSecond) {
+        return client().registerMerchant(merchantId, apiKey, guid, secret, auth, rateLimitPerSecond);
+    }
+
     public HttpResponse<String> admin(String method, String path) {
         return client().admin(method, path);
     }
