@@ -29,7 +29,7 @@ import me.gocertify.bridge.web.ClientError;
 /**
  * The bridge's business metrics, {@code bridge_*} in /observe/metrics (contract 7). Counters are
  * bumped by the routes and the ledger; the gauges read the store at most once per refresh interval,
- * when scraped. Merchant labels only ever carry ids of registered merchants, so a flood of made-up
+ * when scraped, and never spend more than a twentieth of the time reading it (see {@link #READ_SHARE}). Merchant labels only ever carry ids of registered merchants, so a flood of made-up
  * ids cannot grow the label set.
  */
 public final class BridgeMetrics implements Consumer<String> {
@@ -37,6 +37,14 @@ public final class BridgeMetrics implements Consumer<String> {
     static final String OTHER_MERCHANT = "unknown";
     private static final List<String> BREAKER_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN");
     private static final int MAX_MERCHANT_LABELS = 1000;
+    /**
+     * The next read waits at least this many times as long as the last one took. The oldest pending
+     * verification's age is read from every row waiting (received_at is in no index: one more index
+     * would cost every webhook and every delivery a write more): on H2, a back-log of 730,000 took
+     * about a second a read (BENCHMARKS.md, session 15), so every 5 s would keep a fifth of a core busy
+     * while a back-log is largest. So a read of 1 s is next repeated 20 s later.
+     */
+    private static final int READ_SHARE = 20;
 
     private final MeterRegistry registry;
     private final Jdbc jdbc;
@@ -45,8 +53,8 @@ public final class BridgeMetrics implements Consumer<String> {
     private final CamelContext camel;
     private volatile Snapshot snapshot;
 
-    /** What the gauges show, read from the store in one go. */
-    private record Snapshot(Instant takenAt, long pending, double oldestPendingAgeSeconds, Set<String> merchants) {
+    /** What the gauges show, read from the store in one go, and when it is read again. */
+    private record Snapshot(Instant nextRead, long pending, double oldestPendingAgeSeconds, Set<String> merchants) {
     }
 
     public BridgeMetrics(MeterRegistry registry, Jdbc jdbc, Clock clock, Duration refresh, CircuitBreaker breaker,
@@ -156,7 +164,7 @@ public final class BridgeMetrics implements Consumer<String> {
     private Snapshot current() {
         Snapshot last = snapshot;
         Instant now = clock.instant();
-        if (last != null && last.takenAt().plus(refresh).isAfter(now)) {
+        if (last != null && last.nextRead().isAfter(now)) {
             return last;
         }
         synchronized (this) {
@@ -167,20 +175,23 @@ public final class BridgeMetrics implements Consumer<String> {
                 snapshot = read(now);
             } catch (RuntimeException e) {
                 // the store is down: the health check says so; the metrics keep their last values
-                snapshot = last == null ? new Snapshot(now, 0, 0, Set.of()) : new Snapshot(now, last.pending(),
-                        last.oldestPendingAgeSeconds(), last.merchants());
+                snapshot = last == null ? new Snapshot(now.plus(refresh), 0, 0, Set.of()) : new Snapshot(now.plus(refresh),
+                        last.pending(), last.oldestPendingAgeSeconds(), last.merchants());
             }
             return snapshot;
         }
     }
 
     private Snapshot read(Instant now) {
+        Instant began = clock.instant();
         Object[] waiting = jdbc.query("SELECT COUNT(*), MIN(received_at) FROM verification WHERE status IN ('PENDING', 'SENDING')",
                 row -> new Object[] {row.getLong(1), row.getTimestamp(2)}).get(0);
         Instant oldest = waiting[1] == null ? null : ((java.sql.Timestamp) waiting[1]).toInstant();
         double age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
         Set<String> merchants = Set.copyOf(jdbc.query("SELECT merchant_id FROM merchant ORDER BY merchant_id FETCH FIRST "
                 + MAX_MERCHANT_LABELS + " ROWS ONLY", row -> row.getString(1)));
-        return new Snapshot(now, (Long) waiting[0], age, merchants);
+        Duration took = Duration.between(began, clock.instant());
+        Duration wait = took.multipliedBy(READ_SHARE).compareTo(refresh) > 0 ? took.multipliedBy(READ_SHARE) : refresh;
+        return new Snapshot(now.plus(wait), (Long) waiting[0], age, merchants);
     }
 }

@@ -1,0 +1,123 @@
+package me.gocertify.bridge.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.zaxxer.hikari.HikariDataSource;
+import me.gocertify.bridge.store.Database;
+import me.gocertify.bridge.store.Jdbc;
+
+/**
+ * The pending gauges read the store when scraped, at most once per refresh interval, and after a slow
+ * read only once twenty times its length has passed, so a large back-log (whose oldest verification
+ * is found by reading every waiting row) never keeps the store busy with metrics.
+ */
+class PendingGaugesTest {
+
+    private static final Duration REFRESH = Duration.ofSeconds(5);
+
+    /** Moves on by its step every time it is read: each read of the store takes exactly two steps by it (began, ended). */
+    private static final class SteppingClock extends Clock {
+        private final Duration step;
+        private Instant next = Instant.parse("2026-11-27T12:00:00Z");
+
+        SteppingClock(Duration step) {
+            this.step = step;
+        }
+
+        /** What the next read will say, without moving on. */
+        synchronized Instant peek() {
+            return next;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            Instant now = next;
+            next = next.plus(step);
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    HikariDataSource dataSource;
+    Jdbc jdbc;
+    DefaultCamelContext camel;
+
+    @BeforeEach
+    void open() {
+        dataSource = Database.open("jdbc:h2:file:" + dir.resolve("bridge").toAbsolutePath(), "bridge", "", 2);
+        jdbc = new Jdbc(dataSource);
+        camel = new DefaultCamelContext();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        camel.close();
+        dataSource.close();
+    }
+
+    @Test
+    void aSlowReadIsNotRepeatedUntilTwentyTimesItsLengthHasPassed() {
+        // each read of the store takes 1 s by this clock: 20 s before the next, though the refresh is 5 s
+        assertThat(timeUntilNewRowsAreSeen(new SteppingClock(Duration.ofSeconds(1)))).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aQuickReadIsRepeatedOnceTheRefreshIntervalHasPassed() {
+        // 100 ms a read: twenty times that is less than the refresh interval, which rules
+        assertThat(timeUntilNewRowsAreSeen(new SteppingClock(Duration.ofMillis(100)))).isEqualTo(REFRESH);
+    }
+
+    /** Scrapes the pending count, records three more pending verifications, then scrapes until they show. */
+    private Duration timeUntilNewRowsAreSeen(SteppingClock clock) {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        new BridgeMetrics(registry, jdbc, clock, REFRESH, CircuitBreaker.ofDefaults("yotpo"), camel);
+        Instant firstRead = clock.peek();
+        assertThat(pending(registry)).isZero();
+        for (int i = 0; i < 3; i++) {
+            jdbc.update("INSERT INTO verification (merchant_id, verification_id, campaign, email, verified_at, status,"
+                    + " action_name, attempts, received_at, next_attempt_at, check_first, checks_failed) VALUES ('acme', ?,"
+                    + " 'students', 'shopper@example.com', CURRENT_TIMESTAMP, 'PENDING', 'gocertify-students', 0,"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE, 0)", "v-" + i);
+        }
+        Instant scraped;
+        double shown;
+        do {
+            scraped = clock.peek();
+            shown = pending(registry);
+        } while (shown == 0 && scraped.isBefore(firstRead.plusSeconds(60)));
+        assertThat(shown).as("the new rows, once read again").isEqualTo(3);
+        return Duration.between(firstRead, scraped);
+    }
+
+    private static double pending(MeterRegistry registry) {
+        return registry.get("bridge.verifications.pending").gauge().value();
+    }
+}
