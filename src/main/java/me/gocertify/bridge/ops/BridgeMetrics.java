@@ -29,8 +29,9 @@ import me.gocertify.bridge.web.ClientError;
 /**
  * The bridge's business metrics, {@code bridge_*} in /observe/metrics (contract 7). Counters are
  * bumped by the routes and the ledger; the gauges read the store at most once per refresh interval,
- * when scraped, and never spend more than a twentieth of the time reading it (see {@link #READ_SHARE}). Merchant labels only ever carry ids of registered merchants, so a flood of made-up
- * ids cannot grow the label set.
+ * when scraped, and never spend more than a twentieth of the time reading it (see {@link #READ_SHARE}).
+ * Merchant labels only ever carry ids of registered merchants, so a flood of made-up ids cannot grow
+ * the label set.
  */
 public final class BridgeMetrics implements Consumer<String> {
 
@@ -53,8 +54,12 @@ public final class BridgeMetrics implements Consumer<String> {
     private final CamelContext camel;
     private volatile Snapshot snapshot;
 
-    /** What the gauges show, read from the store in one go, and when it is read again. */
-    private record Snapshot(Instant nextRead, long pending, double oldestPendingAgeSeconds, Set<String> merchants) {
+    /**
+     * What the gauges show, read from the store in one go, and when it is read again. The oldest
+     * waiting verification's age is counted at each scrape from when it was received (null: none waits),
+     * so it grows between reads as it does in the store.
+     */
+    private record Snapshot(Instant nextRead, long pending, Instant oldestPending, Set<String> merchants) {
     }
 
     public BridgeMetrics(MeterRegistry registry, Jdbc jdbc, Clock clock, Duration refresh, CircuitBreaker breaker,
@@ -67,7 +72,7 @@ public final class BridgeMetrics implements Consumer<String> {
         Gauge.builder("bridge.verifications.pending", this, fromSnapshot(Snapshot::pending))
                 .description("Verifications waiting for delivery to Yotpo (PENDING, and attempts under way)")
                 .register(registry);
-        Gauge.builder("bridge.verifications.oldest.pending.age", this, fromSnapshot(Snapshot::oldestPendingAgeSeconds))
+        Gauge.builder("bridge.verifications.oldest.pending.age", this, BridgeMetrics::oldestPendingAgeSeconds)
                 .description("How long ago the oldest verification still waiting for delivery was received")
                 .baseUnit("seconds")
                 .register(registry);
@@ -161,6 +166,11 @@ public final class BridgeMetrics implements Consumer<String> {
         return metrics -> value.applyAsDouble(metrics.current());
     }
 
+    private double oldestPendingAgeSeconds() {
+        Instant oldest = current().oldestPending();
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+    }
+
     private Snapshot current() {
         Snapshot last = snapshot;
         Instant now = clock.instant();
@@ -175,8 +185,8 @@ public final class BridgeMetrics implements Consumer<String> {
                 snapshot = read(now);
             } catch (RuntimeException e) {
                 // the store is down: the health check says so; the metrics keep their last values
-                snapshot = last == null ? new Snapshot(now.plus(refresh), 0, 0, Set.of()) : new Snapshot(now.plus(refresh),
-                        last.pending(), last.oldestPendingAgeSeconds(), last.merchants());
+                snapshot = last == null ? new Snapshot(now.plus(refresh), 0, null, Set.of()) : new Snapshot(now.plus(refresh),
+                        last.pending(), last.oldestPending(), last.merchants());
             }
             return snapshot;
         }
@@ -186,12 +196,11 @@ public final class BridgeMetrics implements Consumer<String> {
         Instant began = clock.instant();
         Object[] waiting = jdbc.query("SELECT COUNT(*), MIN(received_at) FROM verification WHERE status IN ('PENDING', 'SENDING')",
                 row -> new Object[] {row.getLong(1), row.getTimestamp(2)}).get(0);
-        Instant oldest = waiting[1] == null ? null : ((java.sql.Timestamp) waiting[1]).toInstant();
-        double age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
         Set<String> merchants = Set.copyOf(jdbc.query("SELECT merchant_id FROM merchant ORDER BY merchant_id FETCH FIRST "
                 + MAX_MERCHANT_LABELS + " ROWS ONLY", row -> row.getString(1)));
         Duration took = Duration.between(began, clock.instant());
         Duration wait = took.multipliedBy(READ_SHARE).compareTo(refresh) > 0 ? took.multipliedBy(READ_SHARE) : refresh;
-        return new Snapshot(now.plus(wait), (Long) waiting[0], age, merchants);
+        Instant oldest = waiting[1] == null ? null : ((java.sql.Timestamp) waiting[1]).toInstant();
+        return new Snapshot(now.plus(wait), (Long) waiting[0], oldest, merchants);
     }
 }

@@ -25,7 +25,8 @@ import me.gocertify.bridge.store.Jdbc;
 /**
  * The pending gauges read the store when scraped, at most once per refresh interval, and after a slow
  * read only once twenty times its length has passed, so a large back-log (whose oldest verification
- * is found by reading every waiting row) never keeps the store busy with metrics.
+ * is found by reading every waiting row) never keeps the store busy with metrics; the oldest one's age
+ * still grows between reads.
  */
 class PendingGaugesTest {
 
@@ -95,6 +96,19 @@ class PendingGaugesTest {
         assertThat(timeUntilNewRowsAreSeen(new SteppingClock(Duration.ofMillis(100)))).isEqualTo(REFRESH);
     }
 
+    @Test
+    void theOldestOnesAgeGrowsBetweenReadsOfTheStore() {
+        recordPending("v-old", "TIMESTAMP WITH TIME ZONE '2026-11-27 11:59:00+00'");
+        SteppingClock clock = new SteppingClock(Duration.ofSeconds(1));
+        MeterRegistry registry = new SimpleMeterRegistry();
+        new BridgeMetrics(registry, jdbc, clock, REFRESH, CircuitBreaker.ofDefaults("yotpo"), camel);
+        double first = oldestAge(registry);
+        double second = oldestAge(registry);
+        // the second scrape is answered from the first read (20 s to wait), yet counts the age at its own time
+        assertThat(first).isGreaterThanOrEqualTo(60);
+        assertThat(second - first).isEqualTo(2);
+    }
+
     /** Scrapes the pending count, records three more pending verifications, then scrapes until they show. */
     private Duration timeUntilNewRowsAreSeen(SteppingClock clock) {
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -102,10 +116,7 @@ class PendingGaugesTest {
         Instant firstRead = clock.peek();
         assertThat(pending(registry)).isZero();
         for (int i = 0; i < 3; i++) {
-            jdbc.update("INSERT INTO verification (merchant_id, verification_id, campaign, email, verified_at, status,"
-                    + " action_name, attempts, received_at, next_attempt_at, check_first, checks_failed) VALUES ('acme', ?,"
-                    + " 'students', 'shopper@example.com', CURRENT_TIMESTAMP, 'PENDING', 'gocertify-students', 0,"
-                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, FALSE, 0)", "v-" + i);
+            recordPending("v-" + i, "CURRENT_TIMESTAMP");
         }
         Instant scraped;
         double shown;
@@ -115,6 +126,17 @@ class PendingGaugesTest {
         } while (shown == 0 && scraped.isBefore(firstRead.plusSeconds(60)));
         assertThat(shown).as("the new rows, once read again").isEqualTo(3);
         return Duration.between(firstRead, scraped);
+    }
+
+    private void recordPending(String verificationId, String receivedAt) {
+        jdbc.update("INSERT INTO verification (merchant_id, verification_id, campaign, email, verified_at, status,"
+                + " action_name, attempts, received_at, next_attempt_at, check_first, checks_failed) VALUES ('acme', ?,"
+                + " 'students', 'shopper@example.com', CURRENT_TIMESTAMP, 'PENDING', 'gocertify-students', 0, "
+                + receivedAt + ", CURRENT_TIMESTAMP, FALSE, 0)", verificationId);
+    }
+
+    private static double oldestAge(MeterRegistry registry) {
+        return registry.get("bridge.verifications.oldest.pending.age").gauge().value();
     }
 
     private static double pending(MeterRegistry registry) {
