@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -69,7 +68,7 @@ public final class BridgeMetrics implements Consumer<String> {
         this.clock = clock;
         this.refresh = refresh;
         this.camel = camel;
-        Gauge.builder("bridge.verifications.pending", this, fromSnapshot(Snapshot::pending))
+        Gauge.builder("bridge.verifications.pending", this, metrics -> metrics.current().pending())
                 .description("Verifications waiting for delivery to Yotpo (PENDING, and attempts under way)")
                 .register(registry);
         Gauge.builder("bridge.verifications.oldest.pending.age", this, BridgeMetrics::oldestPendingAgeSeconds)
@@ -162,10 +161,6 @@ public final class BridgeMetrics implements Consumer<String> {
         return 0;
     }
 
-    private static ToDoubleFunction<BridgeMetrics> fromSnapshot(ToDoubleFunction<Snapshot> value) {
-        return metrics -> value.applyAsDouble(metrics.current());
-    }
-
     private double oldestPendingAgeSeconds() {
         Instant oldest = current().oldestPending();
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
@@ -192,14 +187,14 @@ public final class BridgeMetrics implements Consumer<String> {
         }
     }
 
+    /** @param now when the read begins: the next waits from here */
     private Snapshot read(Instant now) {
-        Instant began = clock.instant();
         Object[] waiting = jdbc.query("SELECT COUNT(*), MIN(received_at) FROM verification WHERE status IN ('PENDING', 'SENDING')",
                 row -> new Object[] {row.getLong(1), row.getTimestamp(2)}).get(0);
         Set<String> merchants = Set.copyOf(jdbc.query("SELECT merchant_id FROM merchant ORDER BY merchant_id FETCH FIRST "
                 + MAX_MERCHANT_LABELS + " ROWS ONLY", row -> row.getString(1)));
-        Duration took = Duration.between(began, clock.instant());
-        Duration wait = took.multipliedBy(READ_SHARE).compareTo(refresh) > 0 ? took.multipliedBy(READ_SHARE) : refresh;
+        Duration spaced = Duration.between(now, clock.instant()).multipliedBy(READ_SHARE);
+        Duration wait = spaced.compareTo(refresh) > 0 ? spaced : refresh;
         Instant oldest = waiting[1] == null ? null : ((java.sql.Timestamp) waiting[1]).toInstant();
         return new Snapshot(now.plus(wait), (Long) waiting[0], oldest, merchants);
     }

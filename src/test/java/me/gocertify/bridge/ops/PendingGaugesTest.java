@@ -32,7 +32,7 @@ class PendingGaugesTest {
 
     private static final Duration REFRESH = Duration.ofSeconds(5);
 
-    /** Moves on by its step every time it is read: each read of the store takes exactly two steps by it (began, ended). */
+    /** Moves on by its step every time it is read: each read of the store takes one step by it (from the scrape to its end). */
     private static final class SteppingClock extends Clock {
         private final Duration step;
         private Instant next = Instant.parse("2026-11-27T12:00:00Z");
