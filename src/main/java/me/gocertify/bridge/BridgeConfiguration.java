@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -61,6 +62,8 @@ import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.verification.VerificationEvent;
 import me.gocertify.bridge.verification.VerificationRules;
 import me.gocertify.bridge.web.HttpAnswers;
+import me.gocertify.bridge.web.EventLoopHttpEngine;
+import me.gocertify.bridge.web.EventLoopSteps;
 import me.gocertify.bridge.web.HttpErrorPages;
 import me.gocertify.bridge.web.ListeningPorts;
 import me.gocertify.bridge.webhook.SignatureVerifier;
@@ -73,6 +76,12 @@ import me.gocertify.bridge.yotpo.YotpoOutcomes;
 
 /** All the wiring in one place: the beans the routes call, built from application.properties. */
 public final class BridgeConfiguration implements CamelConfiguration {
+
+    /**
+     * The webhook's path as the REST DSL gives it to platform-http (routes/intake-webhook.camel.yaml): its
+     * route runs on the HTTP event loop ({@link EventLoopHttpEngine}); EventLoopWebhookTest checks it does.
+     */
+    static final String WEBHOOK_PATH = "/api/v1/merchants/{merchantId}/verifications";
 
     @Override
     public void configure(CamelContext camel) throws Exception {
@@ -159,6 +168,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
         traceFormat.setStyle(DefaultExchangeFormatter.OutputStyle.Default);
         camel.getTracer().setExchangeFormatter(logMask.masking(traceFormat));
         registry.bind("dataSource", dataSource);
+        if (settings.bool("bridge.webhook.event-loop")) {
+            // Camel's platform-http takes its engine from here (else it makes its own): the webhook's route runs on the event loop
+            registry.bind("platform-http-engine", new EventLoopHttpEngine(Set.of(WEBHOOK_PATH)));
+        }
         registry.bind("bridgeMetrics", metrics);
         registry.bind("databaseHealth", new DatabaseHealthCheck(dataSource));
         registry.bind("yotpoCircuitHealth", new YotpoBreakerHealthCheck(breaker));
@@ -229,13 +242,27 @@ public final class BridgeConfiguration implements CamelConfiguration {
     private static void bindWebhookSteps(Registry registry, WebhookGuard guard, VerificationRules rules, Ledger ledger,
             BridgeMetrics metrics, HttpAnswers answers) {
         registry.bind("requireJson", (Processor) exchange -> WebhookGuard.requireJson(header(exchange, "Content-Type")));
-        registry.bind("admitMerchant", (Processor) exchange -> guard.admit(exchange, header(exchange, "merchantId"),
-                header(exchange, "Authorization"), header(exchange, "webhook-id"), header(exchange, "webhook-timestamp"),
-                header(exchange, "webhook-signature"), exchange.getMessage().getBody(byte[].class)));
+        // The webhook's route runs on the HTTP event loop (EventLoopHttpEngine): the three steps that may need
+        // the store do without it when they can (a merchant in the cache, fresh metrics labels) and otherwise
+        // run on a worker thread; the insert waits for its group commit without a thread (EventLoopSteps).
+        registry.bind("admitMerchant", EventLoopSteps.inlineOrOnWorker(
+                exchange -> guard.admitWithoutReading(exchange, header(exchange, "merchantId"), header(exchange, "Authorization"),
+                        header(exchange, "webhook-id"), header(exchange, "webhook-timestamp"), header(exchange, "webhook-signature"),
+                        exchange.getMessage().getBody(byte[].class)),
+                exchange -> guard.admit(exchange, header(exchange, "merchantId"), header(exchange, "Authorization"),
+                        header(exchange, "webhook-id"), header(exchange, "webhook-timestamp"), header(exchange, "webhook-signature"),
+                        exchange.getMessage().getBody(byte[].class))));
         registry.bind("verificationFromJson", (Processor) exchange -> exchange.getMessage().setBody(
                 rules.fromJson(header(exchange, "merchantId"), exchange.getMessage().getBody(byte[].class))));
-        registry.bind("recordOnce", (Processor) exchange -> exchange.getMessage().setBody(ledger.recordOnce(
-                exchange.getMessage().getBody(VerificationEvent.class), exchange.getProperty("merchant", Merchant.class))));
+        registry.bind("recordOnce", EventLoopSteps.awaiting(
+                exchange -> ledger.recordOnceLater(exchange.getMessage().getBody(VerificationEvent.class),
+                        exchange.getProperty("merchant", Merchant.class)),
+                (exchange, recorded) -> exchange.getMessage().setBody(recorded),
+                exchange -> exchange.getMessage().setBody(ledger.recordOnce(exchange.getMessage().getBody(VerificationEvent.class),
+                        exchange.getProperty("merchant", Merchant.class)))));
+        registry.bind("countRefused", EventLoopSteps.inlineOrOnWorker(
+                exchange -> metrics.refusedWithoutReading(exchange, header(exchange, "merchantId"), caught(exchange)),
+                exchange -> metrics.refused(exchange, header(exchange, "merchantId"), caught(exchange))));
         registry.bind("countReceived", (Processor) exchange -> metrics.received(exchange.getMessage().getBody(Recorded.class), exchange));
         registry.bind("answerRecorded", (Processor) exchange -> exchange.getMessage().setBody(answers.recorded(exchange)));
         registry.bind("keepOnlyAnswerHeaders", (Processor) exchange -> HttpAnswers.keepOnlyAnswerHeaders(exchange.getMessage()));
@@ -276,6 +303,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
     private static String header(Exchange exchange, String name) {
         return exchange.getMessage().getHeader(name, String.class);
+    }
+
+    /** What the error handler caught (the http-answers route configuration's countRefused step). */
+    private static Exception caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     /**

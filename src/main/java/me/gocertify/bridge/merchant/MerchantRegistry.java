@@ -98,10 +98,10 @@ public final class MerchantRegistry {
 
     /** The merchant, as read from the store at most the cache's while ago; empty when unknown. */
     public Optional<Merchant> find(String merchantId) {
-        Cached cached = cache.get(merchantId);
         long now = nanoClock.getAsLong();
-        if (cached != null && now - cached.readAt() < cacheNanos) {
-            return Optional.of(cached.merchant());
+        Optional<Merchant> cached = cached(merchantId, now);
+        if (cached.isPresent()) {
+            return cached;
         }
         long savesBefore = saves.get();
         Optional<Merchant> merchant = findCurrent(merchantId);
@@ -113,6 +113,19 @@ public final class MerchantRegistry {
             }
         }
         return merchant;
+    }
+
+    /**
+     * The merchant as {@link #find} would give it without reading the store: empty when it is not in the
+     * cache (unknown, or read too long ago), so a caller that must not block can tell when find would read.
+     */
+    public Optional<Merchant> cached(String merchantId) {
+        return cached(merchantId, nanoClock.getAsLong());
+    }
+
+    private Optional<Merchant> cached(String merchantId, long now) {
+        Cached cached = cache.get(merchantId);
+        return cached != null && now - cached.readAt() < cacheNanos ? Optional.of(cached.merchant()) : Optional.empty();
     }
 
     /** The merchant as the store has it now; empty when unknown. */

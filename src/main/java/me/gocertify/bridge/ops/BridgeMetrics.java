@@ -116,10 +116,30 @@ public final class BridgeMetrics implements Consumer<String> {
     /** On a refused webhook (the http-answers error handler): counts it as refused, or unavailable when the store failed. */
     public void refused(Exchange exchange, @Header("merchantId") String merchantId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
-        if (!"webhook".equals(channel(exchange))) {
-            return;
+        if ("webhook".equals(channel(exchange))) {
+            countRefused(merchantId, cause, current());
         }
-        String merchant = merchantId != null && current().merchants().contains(merchantId) ? merchantId : OTHER_MERCHANT;
+    }
+
+    /**
+     * As {@link #refused}, where that needs no read of the store (the registered merchants, its labels,
+     * were read less than the refresh interval ago): true once counted; false, and nothing counted, when
+     * only {@link #refused} can.
+     */
+    public boolean refusedWithoutReading(Exchange exchange, String merchantId, Exception cause) {
+        if (!"webhook".equals(channel(exchange))) {
+            return true;
+        }
+        Snapshot last = snapshot;
+        if (last == null || !last.nextRead().isAfter(clock.instant())) {
+            return false;
+        }
+        countRefused(merchantId, cause, last);
+        return true;
+    }
+
+    private void countRefused(String merchantId, Exception cause, Snapshot read) {
+        String merchant = merchantId != null && read.merchants().contains(merchantId) ? merchantId : OTHER_MERCHANT;
         count(merchant, "webhook", cause instanceof ClientError ? "refused" : "unavailable");
     }
 

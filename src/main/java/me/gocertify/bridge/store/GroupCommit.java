@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -120,16 +121,8 @@ public final class GroupCommit extends ServiceSupport {
      * keep the connection, and should be short: the others wait for it.
      */
     public <T> T inSharedTransaction(Jdbc.Work<T> work) {
-        if (stopping) {
-            throw new StoreUnavailable("the store is closing", null);
-        }
-        Job<T> job = new Job<>(work);
-        queue.add(job);
         try {
-            // the time-out only guards against a writer that stopped meanwhile
-            return job.done.get(30, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new StoreUnavailable("the store did not commit in time", e);
+            return inNextTransaction(work).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure
                     : new StoreUnavailable("the store did not accept a write", e.getCause());
@@ -137,6 +130,26 @@ public final class GroupCommit extends ServiceSupport {
             Thread.currentThread().interrupt();
             throw new StoreUnavailable("interrupted while the store committed", e);
         }
+    }
+
+    /**
+     * As {@link #inSharedTransaction}, but answers at once with the result to come: it completes on the
+     * writer's thread once the transaction has committed (a caller that must not block goes on from there).
+     */
+    public <T> CompletableFuture<T> inNextTransaction(Jdbc.Work<T> work) {
+        if (stopping) {
+            throw new StoreUnavailable("the store is closing", null);
+        }
+        Job<T> job = new Job<>(work);
+        queue.add(job);
+        // the time-out only guards against a writer that stopped meanwhile; every failure is a RuntimeException
+        return job.done.orTimeout(30, TimeUnit.SECONDS).exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                throw new StoreUnavailable("the store did not commit in time", cause);
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new StoreUnavailable("the store did not accept a write", cause);
+        });
     }
 
     /**

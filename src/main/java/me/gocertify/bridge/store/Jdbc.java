@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
@@ -103,6 +104,14 @@ public final class Jdbc {
     public boolean insertTogetherUnlessPresent(String sql, Object... parameters) {
         return groupCommit == null ? insertUnlessPresent(sql, parameters)
                 : groupCommit.inSharedTransaction(c -> insertUnlessPresent(c, sql, parameters));
+    }
+
+    /**
+     * {@link #insertTogetherUnlessPresent}'s answer to come, without waiting for it: with a {@link GroupCommit},
+     * completed on its writer's thread once committed; without one, null (the caller inserts and waits).
+     */
+    public CompletableFuture<Boolean> insertTogetherUnlessPresentLater(String sql, Object... parameters) {
+        return groupCommit == null ? null : groupCommit.inNextTransaction(c -> insertUnlessPresent(c, sql, parameters));
     }
 
     /**

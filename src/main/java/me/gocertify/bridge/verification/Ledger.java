@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.apache.camel.Body;
@@ -83,6 +84,16 @@ public final class Ledger {
     public Recorded recordOnce(VerificationEvent event, Merchant merchant) {
         Jdbc.Statement insert = insert(event, merchant, clock.instant());
         return recorded(event, jdbc.insertTogetherUnlessPresent(insert.sql(), insert.parameters()));
+    }
+
+    /**
+     * {@link #recordOnce}'s answer to come, once its commit is done (on the store's writer thread), for a
+     * caller that must not wait; null when the store has no group commit (then {@link #recordOnce} it is).
+     */
+    public CompletableFuture<Recorded> recordOnceLater(VerificationEvent event, Merchant merchant) {
+        Jdbc.Statement insert = insert(event, merchant, clock.instant());
+        CompletableFuture<Boolean> inserted = jdbc.insertTogetherUnlessPresentLater(insert.sql(), insert.parameters());
+        return inserted == null ? null : inserted.thenApply(done -> recorded(event, done));
     }
 
     /**

@@ -31,8 +31,35 @@ public final class WebhookGuard {
      */
     public void admit(Exchange exchange, String merchantId, String authorization, String webhookId,
             String webhookTimestamp, String webhookSignature, byte[] body) {
-        Merchant merchant = merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()
-                ? null : merchants.find(merchantId).orElse(null);
+        Merchant merchant = isMerchantId(merchantId) ? merchants.find(merchantId).orElse(null) : null;
+        admit(exchange, merchant, authorization, webhookId, webhookTimestamp, webhookSignature, body);
+    }
+
+    /**
+     * As {@link #admit}, where that needs no read of the store (the merchant is in the registry's cache,
+     * or the id cannot be a merchant's): true once admitted (or refused, by its exception); false, and
+     * nothing done, when only {@link #admit} can tell.
+     */
+    public boolean admitWithoutReading(Exchange exchange, String merchantId, String authorization, String webhookId,
+            String webhookTimestamp, String webhookSignature, byte[] body) {
+        Merchant merchant = null;
+        if (isMerchantId(merchantId)) {
+            merchant = merchants.cached(merchantId).orElse(null);
+            if (merchant == null) {
+                return false;
+            }
+        }
+        admit(exchange, merchant, authorization, webhookId, webhookTimestamp, webhookSignature, body);
+        return true;
+    }
+
+    private static boolean isMerchantId(String merchantId) {
+        return merchantId != null && MerchantForm.MERCHANT_ID.matcher(merchantId).matches();
+    }
+
+    /** @param merchant the merchant the request names, null when there is none */
+    private void admit(Exchange exchange, Merchant merchant, String authorization, String webhookId,
+            String webhookTimestamp, String webhookSignature, byte[] body) {
         if (merchant == null) {
             throw ClientError.unauthorized();
         }

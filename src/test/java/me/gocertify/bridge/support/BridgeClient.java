@@ -53,11 +53,15 @@ public final class BridgeClient {
 
     /** Posts a webhook signed the Standard Webhooks way with the given secret, timestamped now. */
     public HttpResponse<String> postSigned(String merchantId, String secret, String json) {
+        return postWebhook(merchantId, json.getBytes(StandardCharsets.UTF_8), signedHeaders(secret, json));
+    }
+
+    /** The headers of a JSON webhook signed the Standard Webhooks way with the given secret, timestamped now. */
+    public static Map<String, String> signedHeaders(String secret, String json) {
         String id = "msg_" + System.nanoTime();
         String timestamp = String.valueOf(System.currentTimeMillis() / 1000);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        return postWebhook(merchantId, body, Map.of("Content-Type", "application/json", "webhook-id", id,
-                "webhook-timestamp", timestamp, "webhook-signature", SignatureVerifier.signature(secret, id, timestamp, body)));
+        return Map.of("Content-Type", "application/json", "webhook-id", id, "webhook-timestamp", timestamp,
+                "webhook-signature", SignatureVerifier.signature(secret, id, timestamp, json.getBytes(StandardCharsets.UTF_8)));
     }
 
     public HttpResponse<String> postWebhook(String merchantId, byte[] body, Map<String, String> headers) {
