@@ -82,6 +82,9 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
                 getAsyncProcessor().process(exchange, doneSync -> {
                     try {
                         answer(request.response(), exchange);
+                    } catch (RuntimeException e) {
+                        // the client went away meanwhile: what was recorded stays recorded (its retry is a duplicate)
+                        getExceptionHandler().handleException("Could not answer a request to " + getEndpoint().getPath(), exchange, e);
                     } finally {
                         doneUoW(exchange);
                         releaseExchange(exchange, false);

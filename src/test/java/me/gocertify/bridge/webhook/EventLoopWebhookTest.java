@@ -3,10 +3,12 @@ package me.gocertify.bridge.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -114,6 +116,27 @@ class EventLoopWebhookTest {
             } finally {
                 debugger.disableDebugger();
             }
+        }
+    }
+
+    @Test
+    void aWebhookWhoseSenderLeftBeforeTheAnswerIsRecordedAndTheNextOnesAnswered() throws Exception {
+        try (RunningBridge bridge = RunningBridge.start(dataDir, "http://127.0.0.1:9")) {
+            bridge.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+            String json = VERIFIED.formatted("v-left");
+            StringBuilder request = new StringBuilder("POST /api/v1/merchants/acme/verifications HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            BridgeClient.signedHeaders(SECRET, json).forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            request.append("Content-Length: ").append(json.length()).append("\r\n\r\n").append(json);
+            URI url = URI.create(bridge.url("/"));
+            try (Socket sender = new Socket(url.getHost(), url.getPort())) {
+                sender.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+                sender.getOutputStream().flush();
+            } // closed before the answer could be read: the answer goes to a closed connection
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    bridge.admin("GET", "/admin/merchants/acme/verifications/v-left").statusCode()).isEqualTo(200));
+            assertThat(bridge.postSigned("acme", SECRET, json).statusCode()).as("its retry is a duplicate").isEqualTo(200);
+            assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-next")).statusCode()).isEqualTo(202);
         }
     }
 
