@@ -107,11 +107,14 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
         /**
          * The route's answer: its status, its headers (Camel's own filtered out) and its body as text.
          * The routes end in an answer of their own for every refusal (the http-answers error handler), so
-         * an exchange still failed here is a fault of ours: a bare 500, its cause never shown.
+         * an exchange still failed here is a fault of ours: answered as HttpAnswers answers one (503, the
+         * sender retries), its cause logged, never shown.
          */
         private void answer(HttpServerResponse response, Exchange exchange) {
             if (exchange.getException() != null) {
-                response.setStatusCode(500).end();
+                getExceptionHandler().handleException("Answered 503: the route failed", exchange, exchange.getException());
+                response.setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"unavailable\"}");
                 return;
             }
             Message message = exchange.getMessage();

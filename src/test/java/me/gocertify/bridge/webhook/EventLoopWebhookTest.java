@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.spi.BacklogDebugger;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
@@ -137,6 +138,22 @@ class EventLoopWebhookTest {
                     bridge.admin("GET", "/admin/merchants/acme/verifications/v-left").statusCode()).isEqualTo(200));
             assertThat(bridge.postSigned("acme", SECRET, json).statusCode()).as("its retry is a duplicate").isEqualTo(200);
             assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-next")).statusCode()).isEqualTo(202);
+        }
+    }
+
+    @Test
+    void aRouteThatFailsPastItsErrorHandlerIsAnswered503WithoutItsCause() throws Exception {
+        try (RunningBridge bridge = RunningBridge.start(dataDir, "http://127.0.0.1:9")) {
+            bridge.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+            // every answer, the error handler's too, is written by answer-json: failing there, nothing in the route answers
+            AdviceWith.adviceWith(bridge.camel(), "answer-json",
+                    route -> route.weaveAddFirst().throwException(new IllegalStateException("internal detail")));
+
+            HttpResponse<String> answer = bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-1"));
+
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(answer.body()).isEqualTo("{\"error\":\"unavailable\"}");
         }
     }
 
