@@ -75,16 +75,6 @@ public final class GroupCommit extends ServiceSupport {
         }
     }
 
-    /** Commits between two steps of {@link H2Compaction} under load (and a step every poll while the writer is idle). */
-    private static final int COMMITS_A_COMPACTION = 10;
-    /**
-     * And at least this long between two steps under load. Each step reads H2's whole chunk list
-     * whatever it then moves, and at a middling rate commits are small and many: at half the peak
-     * (~6,000 webhooks/s, 5 writes a commit) the steps of every 10 commits took 26% of the writer's
-     * time, at most one every 20 ms 13 to 14%, the file ending 10 to 15% bigger (BENCHMARKS.md, session 12).
-     */
-    private static final long NANOS_BETWEEN_COMPACTIONS = TimeUnit.MILLISECONDS.toNanos(20);
-
     private final DataSource dataSource;
     private final Jdbc store;
     private final int maxBatch;
@@ -193,8 +183,7 @@ public final class GroupCommit extends ServiceSupport {
 
     private void writeUntilStopped() {
         List<Job<?>> batch = new ArrayList<>(maxBatch);
-        int commitsSinceCompaction = 0;
-        long lastCompaction = System.nanoTime();
+        CompactionPacing pacing = new CompactionPacing(System.nanoTime());
         while (!stopping || !queue.isEmpty()) {
             try {
                 Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -208,11 +197,10 @@ public final class GroupCommit extends ServiceSupport {
                 // whatever arrived while the last transaction committed joins this one
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
-                if (++commitsSinceCompaction >= COMMITS_A_COMPACTION
-                        && System.nanoTime() - lastCompaction >= NANOS_BETWEEN_COMPACTIONS) {
-                    commitsSinceCompaction = 0;
+                if (pacing.committed(System.nanoTime())) {
+                    long began = System.nanoTime();
                     compact(false);
-                    lastCompaction = System.nanoTime();
+                    pacing.stepped(began, System.nanoTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
