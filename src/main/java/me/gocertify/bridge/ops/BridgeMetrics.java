@@ -13,8 +13,6 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Header;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -114,8 +112,7 @@ public final class BridgeMetrics implements Consumer<String> {
     }
 
     /** On a refused webhook (the http-answers error handler): counts it as refused, or unavailable when the store failed. */
-    public void refused(Exchange exchange, @Header("merchantId") String merchantId,
-            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause) {
+    public void refused(Exchange exchange, String merchantId, Exception cause) {
         if ("webhook".equals(channel(exchange))) {
             countRefused(merchantId, cause, current());
         }
