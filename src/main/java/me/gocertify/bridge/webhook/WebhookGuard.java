@@ -85,7 +85,7 @@ public final class WebhookGuard {
         if (contentType == null) {
             throw unsupported();
         }
-        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";", -1); // -1: ";" alone is two empty parts, not none
         if (!parts[0].trim().equals("application/json")) {
             throw unsupported();
         }

@@ -421,7 +421,7 @@ class WebhookContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=xyz",
-            "application/xml", "application/json; charset=ISO-8859-1", "application/jsonp", ""})
+            "application/xml", "application/json; charset=ISO-8859-1", "application/jsonp", "", ";", " ; ;"})
     void bodyThatIsNotJsonIs415(String contentType) {
         String id = newId();
         byte[] json = body(id).getBytes(StandardCharsets.UTF_8);
