@@ -245,13 +245,9 @@ public final class BridgeConfiguration implements CamelConfiguration {
         // The webhook's route runs on the HTTP event loop (EventLoopHttpEngine): the three steps that may need
         // the store do without it when they can (a merchant in the cache, fresh metrics labels) and otherwise
         // run on a worker thread; the insert waits for its group commit without a thread (EventLoopSteps).
-        registry.bind("admitMerchant", EventLoopSteps.inlineOrOnWorker(
-                exchange -> guard.admitWithoutReading(exchange, header(exchange, "merchantId"), header(exchange, "Authorization"),
-                        header(exchange, "webhook-id"), header(exchange, "webhook-timestamp"), header(exchange, "webhook-signature"),
-                        exchange.getMessage().getBody(byte[].class)),
-                exchange -> guard.admit(exchange, header(exchange, "merchantId"), header(exchange, "Authorization"),
-                        header(exchange, "webhook-id"), header(exchange, "webhook-timestamp"), header(exchange, "webhook-signature"),
-                        exchange.getMessage().getBody(byte[].class))));
+        registry.bind("admitMerchant", EventLoopSteps.inlineOrOnWorker((exchange, mayBlock) -> guard.admit(exchange, mayBlock,
+                header(exchange, "merchantId"), header(exchange, "Authorization"), header(exchange, "webhook-id"),
+                header(exchange, "webhook-timestamp"), header(exchange, "webhook-signature"), exchange.getMessage().getBody(byte[].class))));
         registry.bind("verificationFromJson", (Processor) exchange -> exchange.getMessage().setBody(
                 rules.fromJson(header(exchange, "merchantId"), exchange.getMessage().getBody(byte[].class))));
         registry.bind("recordOnce", EventLoopSteps.awaiting(
@@ -260,9 +256,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
                 (exchange, recorded) -> exchange.getMessage().setBody(recorded),
                 exchange -> exchange.getMessage().setBody(ledger.recordOnce(exchange.getMessage().getBody(VerificationEvent.class),
                         exchange.getProperty("merchant", Merchant.class)))));
-        registry.bind("countRefused", EventLoopSteps.inlineOrOnWorker(
-                exchange -> metrics.refusedWithoutReading(exchange, header(exchange, "merchantId"), caught(exchange)),
-                exchange -> metrics.refused(exchange, header(exchange, "merchantId"), caught(exchange))));
+        registry.bind("countRefused", EventLoopSteps.inlineOrOnWorker((exchange, mayBlock) -> metrics.refused(exchange, mayBlock,
+                header(exchange, "merchantId"), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
         registry.bind("countReceived", (Processor) exchange -> metrics.received(exchange.getMessage().getBody(Recorded.class), exchange));
         registry.bind("answerRecorded", (Processor) exchange -> exchange.getMessage().setBody(answers.recorded(exchange)));
         registry.bind("keepOnlyAnswerHeaders", (Processor) exchange -> HttpAnswers.keepOnlyAnswerHeaders(exchange.getMessage()));
@@ -303,11 +298,6 @@ public final class BridgeConfiguration implements CamelConfiguration {
 
     private static String header(Exchange exchange, String name) {
         return exchange.getMessage().getHeader(name, String.class);
-    }
-
-    /** What the error handler caught (the http-answers route configuration's countRefused step). */
-    private static Exception caught(Exchange exchange) {
-        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     /**

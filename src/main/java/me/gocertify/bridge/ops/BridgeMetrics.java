@@ -111,27 +111,21 @@ public final class BridgeMetrics implements Consumer<String> {
         count(recorded.merchantId(), channel(exchange), recorded.result().name().toLowerCase(Locale.ROOT));
     }
 
-    /** On a refused webhook (the http-answers error handler): counts it as refused, or unavailable when the store failed. */
-    public void refused(Exchange exchange, String merchantId, Exception cause) {
-        if ("webhook".equals(channel(exchange))) {
-            countRefused(merchantId, cause, current());
-        }
-    }
-
     /**
-     * As {@link #refused}, where that needs no read of the store (the registered merchants, its labels,
-     * were read less than the refresh interval ago): true once counted; false, and nothing counted, when
-     * only {@link #refused} can.
+     * On a refused webhook (the http-answers error handler): counts it as refused, or unavailable when the
+     * store failed, labelled with its merchant when registered. Answers true once counted; false, and
+     * nothing counted, only when {@code mayReadStore} is false and the registered merchants were read
+     * longer than the refresh interval ago.
      */
-    public boolean refusedWithoutReading(Exchange exchange, String merchantId, Exception cause) {
+    public boolean refused(Exchange exchange, boolean mayReadStore, String merchantId, Exception cause) {
         if (!"webhook".equals(channel(exchange))) {
             return true;
         }
-        Snapshot last = snapshot;
-        if (last == null || !last.nextRead().isAfter(clock.instant())) {
+        Snapshot read = mayReadStore ? current() : fresh(snapshot, clock.instant());
+        if (read == null) {
             return false;
         }
-        countRefused(merchantId, cause, last);
+        countRefused(merchantId, cause, read);
         return true;
     }
 
@@ -186,7 +180,7 @@ public final class BridgeMetrics implements Consumer<String> {
     private Snapshot current() {
         Snapshot last = snapshot;
         Instant now = clock.instant();
-        if (last != null && last.nextRead().isAfter(now)) {
+        if (fresh(last, now) != null) {
             return last;
         }
         synchronized (this) {
@@ -202,6 +196,11 @@ public final class BridgeMetrics implements Consumer<String> {
             }
             return snapshot;
         }
+    }
+
+    /** The snapshot while it is not due to be read again, else null. */
+    private static Snapshot fresh(Snapshot snapshot, Instant now) {
+        return snapshot != null && snapshot.nextRead().isAfter(now) ? snapshot : null;
     }
 
     /** @param now when the read begins: the next waits from here */

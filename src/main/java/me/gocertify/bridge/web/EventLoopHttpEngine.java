@@ -55,8 +55,18 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 
     private static final class EventLoopConsumer extends VertxPlatformHttpConsumer {
 
+        /** Camel's debugger, when the context has one (set up before the routes start; null: never debugging) */
+        private BacklogDebugger debugger;
+
         EventLoopConsumer(PlatformHttpEndpoint endpoint, Processor processor, EventLoopHttpEngine engine) {
             super(endpoint, processor, engine.getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(engine.getServerPort()));
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            // looked up once, not for every request: the context's services are a list
+            debugger = getEndpoint().getCamelContext().hasService(BacklogDebugger.class);
         }
 
         @Override
@@ -94,7 +104,6 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
         }
 
         private boolean debugging() {
-            BacklogDebugger debugger = getEndpoint().getCamelContext().hasService(BacklogDebugger.class);
             return debugger != null && debugger.isEnabled();
         }
 

@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -24,23 +23,25 @@ public final class EventLoopSteps {
     private EventLoopSteps() {
     }
 
+    /** A step that may need to block; told it may not, it must not, and answers false when it could not be done so. */
+    @FunctionalInterface
+    public interface Step {
+        /** @return true once done (or failed, by its exception); false, nothing done, only when !mayBlock */
+        boolean run(Exchange exchange, boolean mayBlock) throws Exception;
+    }
+
     /**
-     * A step done at once when it can be done without blocking ({@code withoutBlocking} does it and
-     * answers true: a merchant already in the cache, fresh metrics), else on a Vert.x worker thread
-     * ({@code blocking}), the route going on on the event loop once it is done.
+     * A step done at once on the event loop when it can be done without blocking (a merchant already in
+     * the cache, fresh metrics), else on a Vert.x worker thread, the route going on on the event loop
+     * once it is done. Elsewhere it simply runs, and may block.
      */
-    public static AsyncProcessor inlineOrOnWorker(Predicate<Exchange> withoutBlocking, Processor blocking) {
+    public static AsyncProcessor inlineOrOnWorker(Step step) {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 Context loop = eventLoop();
                 try {
-                    if (loop == null) {
-                        blocking.process(exchange);
-                        callback.done(true);
-                        return true;
-                    }
-                    if (withoutBlocking.test(exchange)) {
+                    if (step.run(exchange, loop == null)) {
                         callback.done(true);
                         return true;
                     }
@@ -49,10 +50,7 @@ public final class EventLoopSteps {
                     callback.done(true);
                     return true;
                 }
-                loop.executeBlocking(() -> {
-                    blocking.process(exchange);
-                    return null;
-                }, false).onComplete(done -> {
+                loop.executeBlocking(() -> step.run(exchange, true), false).onComplete(done -> {
                     if (done.failed()) {
                         exchange.setException(done.cause());
                     }
@@ -71,7 +69,12 @@ public final class EventLoopSteps {
      */
     public static <T> AsyncProcessor awaiting(Function<Exchange, CompletableFuture<T>> later, BiConsumer<Exchange, T> then,
             Processor blocking) {
-        AsyncProcessor onWorker = inlineOrOnWorker(exchange -> false, blocking);
+        AsyncProcessor onWorker = inlineOrOnWorker((exchange, mayBlock) -> {
+            if (mayBlock) {
+                blocking.process(exchange);
+            }
+            return mayBlock;
+        });
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {

@@ -2,6 +2,7 @@ package me.gocertify.bridge.webhook;
 
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -27,34 +28,22 @@ public final class WebhookGuard {
 
     /**
      * The authenticated, enabled merchant, set as the exchange property {@code merchant}, and the
-     * request's headers dropped but the merchant's id; otherwise a 401 or 403.
+     * request's headers dropped but the merchant's id; otherwise a 401 or 403. Answers true once
+     * decided (admitted, or refused by its exception); false, and nothing done, only when
+     * {@code mayReadStore} is false and the merchant is not in the registry's cache.
      */
-    public void admit(Exchange exchange, String merchantId, String authorization, String webhookId,
-            String webhookTimestamp, String webhookSignature, byte[] body) {
-        Merchant merchant = isMerchantId(merchantId) ? merchants.find(merchantId).orElse(null) : null;
-        admit(exchange, merchant, authorization, webhookId, webhookTimestamp, webhookSignature, body);
-    }
-
-    /**
-     * As {@link #admit}, where that needs no read of the store (the merchant is in the registry's cache,
-     * or the id cannot be a merchant's): true once admitted (or refused, by its exception); false, and
-     * nothing done, when only {@link #admit} can tell.
-     */
-    public boolean admitWithoutReading(Exchange exchange, String merchantId, String authorization, String webhookId,
+    public boolean admit(Exchange exchange, boolean mayReadStore, String merchantId, String authorization, String webhookId,
             String webhookTimestamp, String webhookSignature, byte[] body) {
         Merchant merchant = null;
-        if (isMerchantId(merchantId)) {
-            merchant = merchants.cached(merchantId).orElse(null);
-            if (merchant == null) {
+        if (merchantId != null && MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
+            Optional<Merchant> known = mayReadStore ? merchants.find(merchantId) : merchants.cached(merchantId);
+            if (known.isEmpty() && !mayReadStore) {
                 return false;
             }
+            merchant = known.orElse(null);
         }
         admit(exchange, merchant, authorization, webhookId, webhookTimestamp, webhookSignature, body);
         return true;
-    }
-
-    private static boolean isMerchantId(String merchantId) {
-        return merchantId != null && MerchantForm.MERCHANT_ID.matcher(merchantId).matches();
     }
 
     /** @param merchant the merchant the request names, null when there is none */
