@@ -44,7 +44,7 @@ public final class Benchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
     /** Load before the first accept run, for the bridge and the bare server alike: JIT compilation takes a while on 2 cores. */
     private static final int SERVER_WARMUP = Integer.getInteger("bench.serverWarmup", 20);
-    private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64").split(","))
+    private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64,128").split(","))
             .mapToInt(text -> Integer.parseInt(text.trim())).toArray();
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
     private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
