@@ -38,7 +38,13 @@ final class CdsTraining {
         Files.deleteIfExists(archive);
         List<String> jvmArgs = List.of("-XX:ArchiveClassesAtExit=" + archive,
                 // classes the archive cannot take (Hawtio's, from its own class loader) are listed otherwise
-                "-Xlog:cds=error", "-Xmx256m", "-XX:+UseSerialGC");
+                "-Xlog:cds=error", "-Xmx256m", "-XX:+UseSerialGC",
+                // interpreted only: the archive keeps each method's flags as they were at exit, and on JDK 17 that
+                // includes "queued for compilation", so a method waiting for the JIT when the training stopped was
+                // never compiled in any start that mapped the archive (H2's ValueDataType.write, interpreted in
+                // every benchmark run of such an archive: the store's writer half as fast; JDK-8306460, fixed after 17;
+                // BENCHMARKS.md, session 17)
+                "-Xint");
         try (YotpoStandIn yotpo = new YotpoStandIn();
                 BridgeJar bridge = BridgeJar.start(jar, dir, yotpo.baseUrl(), jvmArgs, dir.resolve("bridge.log"))) {
             bridge.putMerchant(MERCHANT, SECRET, 100);
