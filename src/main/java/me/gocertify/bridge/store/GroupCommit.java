@@ -197,10 +197,10 @@ public final class GroupCommit extends ServiceSupport {
                 // whatever arrived while the last transaction committed joins this one
                 queue.drainTo(batch, maxBatch - 1);
                 write(batch);
-                if (pacing.committed(System.nanoTime())) {
-                    long began = System.nanoTime();
+                long committed = System.nanoTime();
+                if (pacing.committed(committed)) {
                     compact(false);
-                    pacing.stepped(began, System.nanoTime());
+                    pacing.stepped(committed, System.nanoTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

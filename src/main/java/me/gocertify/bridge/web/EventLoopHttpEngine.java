@@ -122,8 +122,7 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
         private void answer(HttpServerResponse response, Exchange exchange) {
             if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Answered 503: the route failed", exchange, exchange.getException());
-                response.setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
-                        .end("{\"error\":\"unavailable\"}");
+                HttpAnswers.unavailable(response);
                 return;
             }
             Message message = exchange.getMessage();

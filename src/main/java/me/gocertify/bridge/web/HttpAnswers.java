@@ -7,6 +7,8 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.core.http.HttpServerResponse;
+
 import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.verification.Recorded;
 
@@ -14,6 +16,11 @@ import me.gocertify.bridge.verification.Recorded;
 public final class HttpAnswers {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAnswers.class);
+
+    /** Every 503's body; the sender retries after {@link #RETRY_AFTER_SECONDS}. */
+    private static final java.util.Map<String, String> UNAVAILABLE = java.util.Map.of("error", "unavailable");
+    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final String UNAVAILABLE_JSON = Json.MAPPER.valueToTree(UNAVAILABLE).toString();
 
     /**
      * Request headers (signatures, tokens, form fields) are never echoed back: an answer keeps only
@@ -49,7 +56,16 @@ public final class HttpAnswers {
             LOG.error("Answered 503 after an unexpected {}", cause == null ? "error" : cause.getClass().getName(), cause);
         }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
-        message.setHeader("Retry-After", "5");
-        return java.util.Map.of("error", "unavailable");
+        message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        return UNAVAILABLE;
+    }
+
+    /**
+     * The same 503 as {@link #refused} gives for a fault of ours, written straight to the response: for a
+     * route failure that no error handler answered (EventLoopHttpEngine).
+     */
+    static void unavailable(HttpServerResponse response) {
+        response.setStatusCode(503).putHeader("Retry-After", RETRY_AFTER_SECONDS).putHeader("Content-Type", "application/json")
+                .end(UNAVAILABLE_JSON);
     }
 }
