@@ -1,5 +1,7 @@
 package me.gocertify.bridge.web;
 
+import java.util.Map;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -18,7 +20,7 @@ public final class HttpAnswers {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAnswers.class);
 
     /** Every 503's body; the sender retries after {@link #RETRY_AFTER_SECONDS}. */
-    private static final java.util.Map<String, String> UNAVAILABLE = java.util.Map.of("error", "unavailable");
+    private static final Map<String, String> UNAVAILABLE = Map.of("error", "unavailable");
     private static final String RETRY_AFTER_SECONDS = "5";
     private static final String UNAVAILABLE_JSON = Json.MAPPER.valueToTree(UNAVAILABLE).toString();
 

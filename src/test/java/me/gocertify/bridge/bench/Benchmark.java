@@ -92,6 +92,16 @@ public final class Benchmark {
         return jar.toAbsolutePath().resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", "") + ".jsa");
     }
 
+    /**
+     * Whether an option already says which archive to map, or none: then the benchmark adds none. Named
+     * exactly, as a substring such as "Archive" also matched -XX:ArchiveRelocationMode and silently ran
+     * the bridge without its archive (session 18).
+     */
+    private static boolean choosesArchive(String option) {
+        return option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-XX:ArchiveClassesAtExit=")
+                || option.startsWith("-Xshare");
+    }
+
     private Benchmark(Path jar, List<String> jvmArgs) {
         this.jar = jar;
         this.jvmArgs = jvmArgs;
@@ -102,7 +112,7 @@ public final class Benchmark {
         String extra = System.getProperty("bench.bridge.jvmArgs", "-Xms128m -Xmx256m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000").trim();
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         Path archive = archiveOf(jar);
-        if (Files.exists(archive) && jvmArgs.stream().noneMatch(option -> option.contains("Archive") || option.startsWith("-Xshare"))) {
+        if (Files.exists(archive) && jvmArgs.stream().noneMatch(Benchmark::choosesArchive)) {
             // as README's command runs it: mapping the class-data-sharing archive mvn package wrote beside the jar
             List<String> withArchive = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive));
             withArchive.addAll(jvmArgs);
