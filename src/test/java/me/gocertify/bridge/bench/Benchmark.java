@@ -493,21 +493,22 @@ public final class Benchmark {
         int expected = run.expected;
         double bridgeRate = run.rate();
         double cpuPerAward = run.cpuPerAward;
-        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s, CPU %.2f ms/award; by thread: %s", arrived,
-                run.seconds, bridgeRate, cpuPerAward, run.threads));
+        progress(String.format("delivery, bridge: %d awards in %.1f s = %.0f/s, CPU %.2f ms/award; by thread: %s; %s", arrived,
+                run.seconds, bridgeRate, cpuPerAward, run.threads, run.store));
 
         double plainRate = plainLoop(DELIVERIES, warmedUp);
         progress(String.format("delivery, plain HttpClient loop (%d threads): %.0f/s", PLAIN_LOOP_THREADS, plainRate));
         row("2", String.format("awards per second to a zero-latency Yotpo, %d pending over %d merchants at 1000/s each",
-                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered; bridge CPU %.2f ms an award)", bridgeRate,
-                arrived, expected, cpuPerAward), "", null);
+                expected, DELIVERY_MERCHANTS), String.format("%.0f/s (%d of %d delivered; bridge CPU %.2f ms an award; %s)", bridgeRate,
+                arrived, expected, cpuPerAward, run.store), "", null);
         row("2", "bridge's CPU an award, by thread", run.threads, "", null);
         row("2", "plain java.net.http.HttpClient loop, same payloads, " + PLAIN_LOOP_THREADS + " threads",
                 String.format("%.0f/s; bridge: %.0f%% of it", plainRate, 100 * bridgeRate / plainRate), ">= 50%",
                 bridgeRate / plainRate >= 0.5 && arrived == expected);
     }
 
-    private record Run(int expected, int arrived, double seconds, double cpuPerAward, double jitPerAward, String threads) {
+    /** @param store the store's writer meanwhile (see {@link #writer}) */
+    private record Run(int expected, int arrived, double seconds, double cpuPerAward, double jitPerAward, String threads, String store) {
         double rate() {
             return seconds > 0 ? arrived / seconds : 0; // a tiny run may have delivered all while recording
         }
@@ -532,6 +533,7 @@ public final class Benchmark {
         }
         long released = System.nanoTime();
         ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
+        double[] storeBefore = bridge.storeCommits();
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
             register(prefix + "-" + m, 1000);
         }
@@ -556,8 +558,9 @@ public final class Benchmark {
             }
         }
         ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
+        String store = writer(storeBefore, bridge.storeCommits(), released);
         return new Run(expected, arrived, Math.max(0, last - released) / 1e9, cpuAfter.perUnit(cpuBefore, arrived),
-                cpuAfter.perUnit(cpuBefore, arrived, ThreadCpu.JIT), cpuAfter.byGroupPerUnit(cpuBefore, arrived));
+                cpuAfter.perUnit(cpuBefore, arrived, ThreadCpu.JIT), cpuAfter.byGroupPerUnit(cpuBefore, arrived), store);
     }
 
     /**
