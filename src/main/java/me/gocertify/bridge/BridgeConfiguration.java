@@ -186,9 +186,10 @@ public final class BridgeConfiguration implements CamelConfiguration {
         HttpAnswers answers = new HttpAnswers();
         registry.bind("httpAnswers", answers);
         bindWebhookSteps(registry, guard, rules, ledger, metrics, answers);
-        camel.addStartupListener(new HttpErrorPages());
-        registry.bind("admin", new AdminApi(adminToken, merchants,
-                new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger));
+        AdminApi admin = new AdminApi(adminToken, merchants,
+                new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger);
+        registry.bind("admin", admin);
+        camel.addStartupListener(new HttpErrorPages(admin::admits));
         Duration rateWindow = Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"));
         // on an embedded H2 this process is the only instance: its rate slots need not be rows all instances share
         MerchantRateLimiter rateLimiter = Database.isEmbeddedH2(dataSource.getJdbcUrl())

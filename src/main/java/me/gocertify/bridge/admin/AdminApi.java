@@ -29,9 +29,14 @@ public final class AdminApi {
     }
 
     public void authenticate(@Header("Authorization") String authorization) {
-        if (!BearerToken.matches(authorization, List.of(adminToken))) {
+        if (!admits(authorization)) {
             throw ClientError.unauthorized();
         }
+    }
+
+    /** Whether the header carries the admin token (compared in constant time). */
+    public boolean admits(String authorization) {
+        return BearerToken.matches(authorization, List.of(adminToken));
     }
 
     public Map<String, Object> putMerchant(@Header("merchantId") String merchantId, @Body byte[] body) {

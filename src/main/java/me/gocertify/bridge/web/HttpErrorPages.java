@@ -1,8 +1,11 @@
 package me.gocertify.bridge.web;
 
+import java.util.function.Predicate;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
@@ -11,13 +14,27 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * JSON answers for what Vert.x refuses before any Camel route runs: 413 from the body limit (read
  * no further than the limit), 415 for a form body its decoder refuses, 404 for an unknown path,
- * 405 for a wrong method. Camel has no hook for these, so they are set on the Vert.x routers once
- * the server is up.
+ * 405 for a wrong method, and, on the management port too, 400 for a URL that does not decode.
+ * Camel has no hook for these, so they are set on the Vert.x routers once the servers are up. Under
+ * {@code /admin} a caller without the admin token is told 401 first, whatever else is wrong (contract 4),
+ * so it learns nothing of which paths and methods there are.
  */
 public final class HttpErrorPages implements StartupListener {
 
+    private final Predicate<String> adminAuthorized;
+
+    /** @param adminAuthorized whether an Authorization header carries the admin token */
+    public HttpErrorPages(Predicate<String> adminAuthorized) {
+        this.adminAuthorized = adminAuthorized;
+    }
+
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
+            if (server.getServer().requestHandler() instanceof Router root) { // the HTTP port's and the management port's
+                root.route().order(Integer.MIN_VALUE).handler(malformedUrls());
+            }
+        }
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
@@ -26,8 +43,8 @@ public final class HttpErrorPages implements StartupListener {
         router.route().order(Integer.MIN_VALUE).failureHandler(refusals());
         // 404 and 405 are decided by the server's root router, which mounts Camel's
         if (router.getServer().getServer().requestHandler() instanceof Router root) {
-            root.errorHandler(404, answer(404, "{\"error\":\"not_found\"}"));
-            root.errorHandler(405, answer(405, "{\"error\":\"method_not_allowed\"}"));
+            root.errorHandler(404, adminFirst(answer(404, "{\"error\":\"not_found\"}")));
+            root.errorHandler(405, adminFirst(answer(405, "{\"error\":\"method_not_allowed\"}")));
         }
     }
 
@@ -40,11 +57,12 @@ public final class HttpErrorPages implements StartupListener {
      * Vert.x's own refusals, before a route runs: 413 from the body limit, and 400 when its form or
      * multipart decoder chokes on a body (a body that is not JSON at all: the contract's 415).
      */
-    private static Handler<RoutingContext> refusals() {
-        Handler<RoutingContext> tooLarge = answer(413, "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}");
-        Handler<RoutingContext> notJson = answer(415,
-                "{\"error\":\"unsupported_media_type\",\"detail\":\"Content-Type must be application/json (UTF-8)\"}");
-        Handler<RoutingContext> invalid = answer(400, "{\"error\":\"invalid_request\",\"detail\":\"the request is malformed\",\"field\":null}");
+    private Handler<RoutingContext> refusals() {
+        Handler<RoutingContext> tooLarge = adminFirst(answer(413, "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}"));
+        Handler<RoutingContext> notJson = adminFirst(answer(415,
+                "{\"error\":\"unsupported_media_type\",\"detail\":\"Content-Type must be application/json (UTF-8)\"}"));
+        Handler<RoutingContext> invalid = adminFirst(answer(400,
+                "{\"error\":\"invalid_request\",\"detail\":\"the request is malformed\",\"field\":null}"));
         return rc -> {
             int status = rc.statusCode();
             if (status == 413) {
@@ -56,6 +74,40 @@ public final class HttpErrorPages implements StartupListener {
             } else {
                 rc.next();
             }
+        };
+    }
+
+    /**
+     * A path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
+     * request to the routes and throws, answering a plain-text 400 on the HTTP port and a 500 on the
+     * management port, with an error and its stack trace in the log each time. This first route of
+     * each server decodes them (Vert.x keeps what it decoded for the routes after it) and answers
+     * such a request as the malformed request it is.
+     */
+    private static Handler<RoutingContext> malformedUrls() {
+        Handler<RoutingContext> malformed = answer(400,
+                "{\"error\":\"invalid_request\",\"detail\":\"the URL is malformed (a broken %-escape)\",\"field\":null}");
+        return rc -> {
+            try {
+                rc.normalizedPath();
+                if (rc.request().query() != null) {
+                    rc.request().params(); // what Vert.x's matching of a route with path parameters decodes
+                }
+            } catch (IllegalArgumentException e) {
+                malformed.handle(rc);
+                return;
+            }
+            rc.next();
+        };
+    }
+
+    /** {@code answer}, unless the request is under /admin without the admin token: then 401. */
+    private Handler<RoutingContext> adminFirst(Handler<RoutingContext> answer) {
+        Handler<RoutingContext> unauthorized = answer(401, "{\"error\":\"unauthorized\"}");
+        return rc -> {
+            String path = rc.normalizedPath();
+            boolean admin = path.equals("/admin") || path.startsWith("/admin/");
+            (admin && !adminAuthorized.test(rc.request().getHeader("Authorization")) ? unauthorized : answer).handle(rc);
         };
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import me.gocertify.bridge.support.RunningBridge;
@@ -94,6 +95,35 @@ class AdminApiTest {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).isEqualTo(UNAUTHORIZED);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    }
+
+    /**
+     * Without the token nothing under /admin tells what is there: a wrong method, an unknown path, a body
+     * Vert.x refuses are 401 as well; with it, the 404 or 405 they are.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"DELETE, /admin/merchants/acme, 405", "PATCH, /admin/merchants/acme, 405", "GET, /admin/merchants/acme/replay, 405",
+            "GET, /admin/nothing, 404", "GET, /admin, 404", "POST, /admin/dead-letters, 405"})
+    void withoutTheTokenAWrongMethodOrPathIs401Too(String method, String path, int withToken) {
+        HttpResponse<String> refused = RunningBridge.send(HttpRequest.newBuilder(URI.create(bridge.url(path)))
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+        assertAnswer(refused, 401, UNAUTHORIZED);
+        HttpResponse<String> answered = bridge.admin(method, path);
+        assertThat(answered.statusCode()).isEqualTo(withToken);
+        assertThat(answered.body()).isEqualTo(withToken == 405 ? "{\"error\":\"method_not_allowed\"}" : "{\"error\":\"not_found\"}");
+    }
+
+    @Test
+    void withoutTheTokenABodyTooLargeOrNotJsonIs401Too() {
+        HttpResponse<String> form = RunningBridge.send(HttpRequest.newBuilder(URI.create(bridge.url("/admin/merchants/acme-form")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString("yotpo_api_key=" + API_KEY)));
+        assertAnswer(form, 401, UNAUTHORIZED);
+        HttpResponse<String> tooLarge = RunningBridge.send(HttpRequest.newBuilder(URI.create(bridge.url("/admin/merchants/acme-big")))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"yotpo_api_key\":\"" + "k".repeat(70_000) + "\"}")));
+        assertAnswer(tooLarge, 401, UNAUTHORIZED);
+        assertThat(bridge.admin("GET", "/admin/merchants/acme-big").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +35,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import ch.qos.logback.classic.Level;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import me.gocertify.bridge.support.CapturedLog;
 import me.gocertify.bridge.support.RunningBridge;
 
 /** Contract section 3, row by row, against the real bridge: every status and its exact JSON body. */
@@ -468,6 +472,32 @@ class WebhookContractTest {
         signed(SECRET, "msg_" + id, now(), json).forEach(request::header);
         assertAnswer(RunningBridge.send(request), 405, "{\"error\":\"method_not_allowed\"}");
         assertNothingRecorded("acme", id);
+    }
+
+    /** A broken %-escape in the path or the query, on the HTTP port and the management port: 400 in JSON, no error logged. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http POST /api/v1/merchants/acme/verifications?x=%ZZ", "http POST /api/v1/merchants/%ZZ/verifications",
+            "http GET /admin/dead-letters?merchant_id=%ZZ", "http GET /admin/merchants/%zz", "management GET /observe/health?x=%ZZ",
+            "management GET /observe/health/ready?x=%Z", "management GET /observe/metrics/%ZZ"})
+    void aUrlThatDoesNotDecodeIs400Json(String request) throws Exception {
+        String[] parts = request.split(" ");
+        String base = parts[0].equals("http") ? bridge.url("/") : bridge.managementUrl("/");
+        try (CapturedLog logged = CapturedLog.all()) {
+            String answer = sentAsIs(URI.create(base).getPort(), parts[1], parts[2]);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Content-Type: application/json")
+                    .endsWith("{\"error\":\"invalid_request\",\"detail\":\"the URL is malformed (a broken %-escape)\",\"field\":null}");
+            assertThat(logged.events()).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        }
+    }
+
+    /** The request as written: java.net.URI refuses a broken %-escape, so no HTTP client here would send it. */
+    private static String sentAsIs(int port, String method, String target) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            String body = method.equals("POST") ? "{}" : "";
+            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
