@@ -31,7 +31,8 @@ public final class HttpErrorPages implements StartupListener {
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
-            if (server.getServer().requestHandler() instanceof Router root) { // the HTTP port's and the management port's
+            // the HTTP port's root router and the management port's
+            if (server.getServer().requestHandler() instanceof Router root) {
                 root.route().order(Integer.MIN_VALUE).handler(malformedUrls());
             }
         }
@@ -58,7 +59,8 @@ public final class HttpErrorPages implements StartupListener {
      * multipart decoder chokes on a body (a body that is not JSON at all: the contract's 415).
      */
     private Handler<RoutingContext> refusals() {
-        Handler<RoutingContext> tooLarge = adminFirst(answer(413, "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}"));
+        Handler<RoutingContext> tooLarge = adminFirst(answer(413,
+                "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}"));
         Handler<RoutingContext> notJson = adminFirst(answer(415,
                 "{\"error\":\"unsupported_media_type\",\"detail\":\"Content-Type must be application/json (UTF-8)\"}"));
         Handler<RoutingContext> invalid = adminFirst(answer(400,
