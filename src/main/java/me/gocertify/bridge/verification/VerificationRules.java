@@ -80,7 +80,7 @@ public final class VerificationRules {
             instant = null;
         }
         if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw ClientError.invalid("verified_at", "verified_at must be an ISO-8601 instant such as 2026-11-25T10:15:30Z");
+            throw ClientError.invalid("verified_at", "verified_at must be an ISO-8601 instant from 1970 to 9999, such as 2026-11-25T10:15:30Z");
         }
         return instant;
     }

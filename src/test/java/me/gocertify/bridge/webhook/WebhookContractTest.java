@@ -167,7 +167,7 @@ class WebhookContractTest {
         String vidMsg = "verification_id must be 1 to 128 of A-Z a-z 0-9 . _ : -";
         String campaignMsg = "campaign must match [a-z0-9][a-z0-9-]{0,62}";
         String emailMsg = "email must be a valid address of at most 254 characters";
-        String whenMsg = "verified_at must be an ISO-8601 instant such as 2026-11-25T10:15:30Z";
+        String whenMsg = "verified_at must be an ISO-8601 instant from 1970 to 9999, such as 2026-11-25T10:15:30Z";
         String longEmail = "a".repeat(64) + "@" + "b".repeat(60) + "." + "c".repeat(60) + "." + "d".repeat(60) + ".example.com";
         return Stream.of(
                 Arguments.of("verification_id missing", "{" + ok + "}", "verification_id", "verification_id is required"),
@@ -190,6 +190,7 @@ class WebhookContractTest {
                 Arguments.of("verified_at not ISO", "{" + vid + "," + ok + ",\"verified_at\":\"25/11/2026 10:15\"}", "verified_at", whenMsg),
                 Arguments.of("verified_at a date only", "{" + vid + "," + ok + ",\"verified_at\":\"2026-11-25\"}", "verified_at", whenMsg),
                 Arguments.of("verified_at without offset", "{" + vid + "," + ok + ",\"verified_at\":\"2026-11-25T10:15:30\"}", "verified_at", whenMsg),
+                Arguments.of("verified_at before 1970", "{" + vid + "," + ok + ",\"verified_at\":\"1969-12-31T23:59:59Z\"}", "verified_at", whenMsg),
                 Arguments.of("verified_at a number", "{" + vid + "," + ok + ",\"verified_at\":1764065730}", "verified_at", "verified_at must be a string"),
                 Arguments.of("status a boolean", "{" + vid + "," + ok + ",\"status\":true}", "status", "status must be a string"));
     }
