@@ -30,6 +30,10 @@ public final class ClientError extends RuntimeException {
         return new ClientError(401, "unauthorized", null, null);
     }
 
+    public static ClientError unsupportedMediaType() {
+        return new ClientError(415, "unsupported_media_type", "Content-Type must be application/json (UTF-8)", null);
+    }
+
     public static ClientError notFound(String detail) {
         return new ClientError(404, "not_found", detail, null);
     }

@@ -44,8 +44,8 @@ public final class HttpErrorPages implements StartupListener {
         router.route().order(Integer.MIN_VALUE).failureHandler(refusals());
         // 404 and 405 are decided by the server's root router, which mounts Camel's
         if (router.getServer().getServer().requestHandler() instanceof Router root) {
-            root.errorHandler(404, adminFirst(answer(404, "{\"error\":\"not_found\"}")));
-            root.errorHandler(405, adminFirst(answer(405, "{\"error\":\"method_not_allowed\"}")));
+            root.errorHandler(404, adminFirst(answer(ClientError.notFound(null))));
+            root.errorHandler(405, adminFirst(answer(new ClientError(405, "method_not_allowed", null, null))));
         }
     }
 
@@ -59,12 +59,10 @@ public final class HttpErrorPages implements StartupListener {
      * multipart decoder chokes on a body (a body that is not JSON at all: the contract's 415).
      */
     private Handler<RoutingContext> refusals() {
-        Handler<RoutingContext> tooLarge = adminFirst(answer(413,
-                "{\"error\":\"payload_too_large\",\"detail\":\"the body must be at most 64 KiB\"}"));
-        Handler<RoutingContext> notJson = adminFirst(answer(415,
-                "{\"error\":\"unsupported_media_type\",\"detail\":\"Content-Type must be application/json (UTF-8)\"}"));
-        Handler<RoutingContext> invalid = adminFirst(answer(400,
-                "{\"error\":\"invalid_request\",\"detail\":\"the request is malformed\",\"field\":null}"));
+        Handler<RoutingContext> tooLarge = adminFirst(answer(
+                new ClientError(413, "payload_too_large", "the body must be at most 64 KiB", null)));
+        Handler<RoutingContext> notJson = adminFirst(answer(ClientError.unsupportedMediaType()));
+        Handler<RoutingContext> invalid = adminFirst(answer(ClientError.invalid(null, "the request is malformed")));
         return rc -> {
             int status = rc.statusCode();
             if (status == 413) {
@@ -87,8 +85,7 @@ public final class HttpErrorPages implements StartupListener {
      * such a request as the malformed request it is.
      */
     private static Handler<RoutingContext> malformedUrls() {
-        Handler<RoutingContext> malformed = answer(400,
-                "{\"error\":\"invalid_request\",\"detail\":\"the URL is malformed (a broken %-escape)\",\"field\":null}");
+        Handler<RoutingContext> malformed = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));
         return rc -> {
             try {
                 rc.normalizedPath();
@@ -105,7 +102,7 @@ public final class HttpErrorPages implements StartupListener {
 
     /** {@code answer}, unless the request is under /admin without the admin token: then 401. */
     private Handler<RoutingContext> adminFirst(Handler<RoutingContext> answer) {
-        Handler<RoutingContext> unauthorized = answer(401, "{\"error\":\"unauthorized\"}");
+        Handler<RoutingContext> unauthorized = answer(ClientError.unauthorized());
         return rc -> {
             String path = rc.normalizedPath();
             boolean admin = path.equals("/admin") || path.startsWith("/admin/");
@@ -113,7 +110,10 @@ public final class HttpErrorPages implements StartupListener {
         };
     }
 
-    private static Handler<RoutingContext> answer(int status, String json) {
+    /** The error's answer, its JSON body written once (the shape every refusal of the bridge has, ClientError's). */
+    private static Handler<RoutingContext> answer(ClientError error) {
+        int status = error.status();
+        String json = Json.MAPPER.valueToTree(error.body()).toString();
         return rc -> {
             if (!rc.response().ended()) {
                 rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json);

@@ -72,21 +72,17 @@ public final class WebhookGuard {
     /** application/json, with at most a UTF-8 charset parameter. */
     public static void requireJson(@Header("Content-Type") String contentType) {
         if (contentType == null) {
-            throw unsupported();
+            throw ClientError.unsupportedMediaType();
         }
         String[] parts = contentType.toLowerCase(Locale.ROOT).split(";", -1); // -1: ";" alone is two empty parts, not none
         if (!parts[0].trim().equals("application/json")) {
-            throw unsupported();
+            throw ClientError.unsupportedMediaType();
         }
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].trim().replace("\"", "");
             if (parameter.startsWith("charset=") && !parameter.equals("charset=utf-8")) {
-                throw unsupported();
+                throw ClientError.unsupportedMediaType();
             }
         }
-    }
-
-    private static ClientError unsupported() {
-        return new ClientError(415, "unsupported_media_type", "Content-Type must be application/json (UTF-8)", null);
     }
 }
