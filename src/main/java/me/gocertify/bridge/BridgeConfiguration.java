@@ -131,14 +131,17 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (groupCommit != null) {
             BridgeMetrics.groupCommits(meters, groupCommit);
         }
-        // Three routes run only inside others (the webhook's, the file drop's, the admin API's), whose
-        // metrics already time them: recording, what follows it (bridge_verifications_received counts
-        // that) and writing the JSON answer. Their own would cost every webhook three more rounds of
-        // Camel's route policy (String.format calls, a timer, a map of exchange properties): without
-        // them a webhook costs about a tenth less CPU (BENCHMARKS.md, session 9)
+        // Five routes run only inside others, whose metrics already time them: recording, what follows it
+        // (bridge_verifications_received counts that) and writing the JSON answer, inside the webhook's, the
+        // file drop's and the admin API's routes; an attempt's call and its look at Yotpo's history, inside
+        // deliver-accepted and deliver-claimed (bridge_awards counts each outcome). Their own would cost
+        // every webhook three more rounds of Camel's route policy (String.format calls, a timer, a map of
+        // exchange properties), every award one or two: without them a webhook costs about a tenth less CPU
+        // (BENCHMARKS.md, session 9), and the policy was 4% of the deliverers' time, two rounds an award (session 20)
         camel.getRoutePolicyFactories().stream().filter(MicrometerRoutePolicyFactory.class::isInstance)
                 .map(MicrometerRoutePolicyFactory.class::cast)
-                .forEach(factory -> factory.getPolicyConfiguration().setExcludePattern("record-verification,recorded,answer-json"));
+                .forEach(factory -> factory.getPolicyConfiguration()
+                        .setExcludePattern("record-verification,recorded,answer-json,deliver,check-yotpo-history"));
         CircuitBreaker breaker = YotpoBreaker.create(
                 settings.integer("yotpo.breaker.sliding-window-size"),
                 settings.integer("yotpo.breaker.minimum-number-of-calls"),

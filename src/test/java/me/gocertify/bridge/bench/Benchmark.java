@@ -44,6 +44,11 @@ public final class Benchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
     /** Load before the first accept run, for the bridge and the bare server alike: JIT compilation takes a while on 2 cores. */
     private static final int SERVER_WARMUP = Integer.getInteger("bench.serverWarmup", 20);
+    /**
+     * At most this many seconds of load at each accept run's own concurrency before it, until the server's JIT
+     * is quiet (see {@link #warmUntilCompiled}); 0: none.
+     */
+    private static final int COMPILE_WARMUP = Integer.getInteger("bench.compileWarmup", 30);
     private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64,128").split(","))
             .mapToInt(text -> Integer.parseInt(text.trim())).toArray();
     private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
@@ -55,7 +60,7 @@ public final class Benchmark {
      * through the measured run (BENCHMARKS.md, session 14).
      */
     private static final int DELIVERY_WARMUP = Integer.getInteger("bench.deliveryWarmup", 10_000);
-    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 4) : 0;
+    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 8) : 0;
     private static final int BACKLOG_RATE = 50;
     /**
      * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
@@ -319,6 +324,7 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                warmUntilCompiled(load, bridge.pid(), "bridge", c);
                 ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
                 double[] commitsBefore = bridge.storeCommits();
                 long began = System.nanoTime();
@@ -349,6 +355,7 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
+                warmUntilCompiled(load, bare.pid(), "bare Vert.x", c);
                 ThreadCpu cpuBefore = ThreadCpu.of(bare.pid());
                 Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
@@ -399,6 +406,33 @@ public final class Benchmark {
         }
         row("1", String.format("the same open loop against the bare Vert.x server (%.0f/s), p50 / p99", half), floorRow, "",
                 null);
+    }
+
+    /**
+     * Load at {@code connections} until the server's JIT compilers used under a twentieth of a core in two
+     * windows of two seconds in a row, at most {@link #COMPILE_WARMUP} seconds: each new concurrency sends the JIT back to work (other
+     * branches taken, other batch sizes), for 10 to 20 s on a slow machine, which the run's 3 s of warm-up did
+     * not cover: the bridge's JIT then took a sixth of its CPU a webhook in the measured run (BENCHMARKS.md,
+     * session 20). The same rule for the bridge and the bare server.
+     */
+    private void warmUntilCompiled(LoadGenerator load, long pid, String server, int connections) {
+        if (COMPILE_WARMUP <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(COMPILE_WARMUP);
+        int quiet = 0;
+        for (int round = 1; quiet < 2 && System.nanoTime() < deadline; round++) {
+            ThreadCpu before = ThreadCpu.of(pid);
+            long began = System.nanoTime();
+            load.closedLoop(webhooks("accept", (server.startsWith("bare") ? "bare-jit" : "jit") + connections + "-" + round),
+                    connections, Duration.ZERO, Duration.ofSeconds(2));
+            double compiling = (ThreadCpu.of(pid).millis(ThreadCpu.JIT) - before.millis(ThreadCpu.JIT)) / 1e3;
+            // quiet twice in a row: the compilers pause between bursts
+            quiet = compiling < 0.05 * (System.nanoTime() - began) / 1e9 ? quiet + 1 : 0;
+        }
+        progress(String.format("accept, %s, %d connections: the JIT quiet after %.0f s", server, connections,
+                (System.nanoTime() - start) / 1e9));
     }
 
     /**
