@@ -1,7 +1,9 @@
 package me.gocertify.bridge.delivery;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,22 +80,12 @@ public final class Deliveries {
      */
     public synchronized List<Delivery> claimDue() {
         ledger.expireLeases();
-        List<Delivery> claimed = new ArrayList<>();
-        List<String> due = ledger.merchantsWithDue();
-        for (int i = 0; i < due.size(); i++) {
-            claimFor(due.get(i), claimed, due.size() - i);
-        }
-        return claimed;
+        return claimFor(ledger.merchantsWithDue());
     }
 
     /** Claims more for the merchants whose last pass left some due, where a rate slot has freed since. */
     public synchronized List<Delivery> claimFreed() {
-        List<Delivery> claimed = new ArrayList<>();
-        List<String> waiting = new ArrayList<>(backlogged);
-        for (int i = 0; i < waiting.size(); i++) {
-            claimFor(waiting.get(i), claimed, waiting.size() - i);
-        }
-        return claimed;
+        return claimFor(new ArrayList<>(backlogged));
     }
 
     /**
@@ -104,36 +96,62 @@ public final class Deliveries {
         return !backlogged.isEmpty() && inFlight.get() <= maxInFlight / 2;
     }
 
-    /** @param sharing this and the merchants after it in this pass share what the deliverers can still take */
-    private void claimFor(String merchantId, List<Delivery> claimed, int sharing) {
-        Optional<Merchant> merchant = merchants.find(merchantId).filter(Merchant::enabled);
-        if (merchant.isEmpty()) {
-            backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
-            return;
-        }
+    /**
+     * One pass: each merchant's permits first (what its rate and the deliverers' room allow), then one
+     * transaction claims for all of them (Ledger.claimDue), and permits left over are handed back.
+     */
+    private List<Delivery> claimFor(List<String> merchantIds) {
+        Map<String, List<MerchantRateLimiter.Permit>> permitted = new LinkedHashMap<>();
         int room = maxInFlight - inFlight.get();
-        // an even share, so the first merchant of a pass never takes all the room of every pass
-        List<MerchantRateLimiter.Permit> permits = rateLimiter.tryAcquire(merchantId, merchant.get().rateLimitPerSecond(),
-                Math.min(batchSize, (room + sharing - 1) / sharing));
-        if (permits.isEmpty()) {
-            backlogged.add(merchantId);
-            return;
-        }
-        // rows another instance is claiming right now are skipped, so instances share the back-log
-        List<Delivery> due = permits.isEmpty() ? List.of() : ledger.claimDue(merchantId, permits.size());
-        for (int i = 0; i < permits.size(); i++) {
-            if (i < due.size()) {
-                claimed.add(due.get(i).withPermit(permits.get(i)));
-                inFlight.incrementAndGet();
-            } else {
-                permits.get(i).cancel(); // fewer were due than permitted, or another instance took them
+        for (int i = 0; i < merchantIds.size(); i++) {
+            String merchantId = merchantIds.get(i);
+            Optional<Merchant> merchant = merchants.find(merchantId).filter(Merchant::enabled);
+            if (merchant.isEmpty()) {
+                backlogged.remove(merchantId); // a disabled merchant's verifications wait until it is enabled again
+                continue;
             }
+            // an even share of the room left, so the first merchant of a pass never takes all the room of every pass
+            int sharing = merchantIds.size() - i;
+            List<MerchantRateLimiter.Permit> permits = rateLimiter.tryAcquire(merchantId, merchant.get().rateLimitPerSecond(),
+                    Math.min(batchSize, (room + sharing - 1) / sharing));
+            if (permits.isEmpty()) {
+                backlogged.add(merchantId);
+                continue;
+            }
+            room -= permits.size();
+            permitted.put(merchantId, permits);
         }
-        if (due.size() < permits.size()) {
-            backlogged.remove(merchantId); // no more due for now
-        } else {
-            backlogged.add(merchantId); // perhaps more: looked at again as soon as a slot frees
+        if (permitted.isEmpty()) {
+            return List.of();
         }
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        permitted.forEach((merchantId, permits) -> limits.put(merchantId, permits.size()));
+        Map<String, List<Delivery>> due;
+        try {
+            // rows another instance is claiming right now are skipped, so instances share the back-log
+            due = ledger.claimDue(limits);
+        } catch (RuntimeException e) {
+            permitted.values().forEach(permits -> permits.forEach(MerchantRateLimiter.Permit::cancel));
+            throw e;
+        }
+        List<Delivery> claimed = new ArrayList<>();
+        permitted.forEach((merchantId, permits) -> {
+            List<Delivery> ofMerchant = due.getOrDefault(merchantId, List.of());
+            for (int i = 0; i < permits.size(); i++) {
+                if (i < ofMerchant.size()) {
+                    claimed.add(ofMerchant.get(i).withPermit(permits.get(i)));
+                    inFlight.incrementAndGet();
+                } else {
+                    permits.get(i).cancel(); // fewer were due than permitted, or another instance took them
+                }
+            }
+            if (ofMerchant.size() < permits.size()) {
+                backlogged.remove(merchantId); // no more due for now
+            } else {
+                backlogged.add(merchantId); // perhaps more: looked at again as soon as a slot frees
+            }
+        });
+        return claimed;
     }
 
     private Optional<Delivery> claimWith(MerchantRateLimiter.Permit permit, String merchantId, String verificationId) {

@@ -1,5 +1,6 @@
 package me.gocertify.bridge.verification;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -156,34 +157,59 @@ public final class Ledger {
      * On H2 the claim shares its commit with the outcomes being written meanwhile.
      */
     public List<Delivery> claimDue(String merchantId, int limit) {
-        if (limit <= 0) {
-            return List.of();
+        return claimDue(Map.of(merchantId, limit)).getOrDefault(merchantId, List.of());
+    }
+
+    /**
+     * {@link #claimDue(String, int)} for several merchants at once, in one transaction: a claim pass over
+     * every merchant that waits costs one commit instead of one a merchant, each waited for in turn while
+     * the deliverers ran out of work (BENCHMARKS.md, session 20).
+     *
+     * @param limits how many at most for each merchant
+     * @return what was claimed, by merchant (a merchant without any is left out)
+     */
+    public Map<String, List<Delivery>> claimDue(Map<String, Integer> limits) {
+        if (limits.values().stream().allMatch(limit -> limit <= 0)) {
+            return Map.of();
         }
         long claimedNanos = System.nanoTime();
         return jdbc.inSharedTransaction(c -> {
-            // one read per status, each in the order of the index (status, merchant_id, next_attempt_at), so
-            // only the first rows are read whatever the back-log (an IN over both statuses sorted all of it)
-            List<Map.Entry<Instant, Delivery>> due = new ArrayList<>();
-            for (String status : new String[] {"PENDING", "UNKNOWN"}) {
-                due.addAll(Jdbc.query(c, "SELECT next_attempt_at, " + DELIVERY_COLUMNS + " FROM verification WHERE status = '" + status + "'"
-                        + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
-                        // the limit a parameter, so the statement's text (and H2's parsed copy of it) is always the same
-                        + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST ? ROWS ONLY" + jdbc.skipLocked(),
-                        row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), delivery(row, claimedNanos)), merchantId, limit));
-            }
-            due.sort(Map.Entry.comparingByKey());
-            List<Delivery> claimed = new ArrayList<>();
-            for (Map.Entry<Instant, Delivery> next : due.subList(0, Math.min(limit, due.size()))) {
-                Delivery read = next.getValue();
-                // the row is claimed only as it was read (same attempt, same check_first), so what was read is what
-                // was claimed, with one more attempt: on H2 nothing locked it between the read and this update
-                if (Jdbc.update(c, claimAsReadSql,
-                        merchantId, read.verificationId(), read.attempts(), read.checkFirst()) == 1) {
-                    claimed.add(read.nextAttempt());
+            Map<String, List<Delivery>> claimed = new LinkedHashMap<>();
+            for (Map.Entry<String, Integer> merchant : limits.entrySet()) {
+                List<Delivery> ofMerchant = claimDue(c, merchant.getKey(), merchant.getValue(), claimedNanos);
+                if (!ofMerchant.isEmpty()) {
+                    claimed.put(merchant.getKey(), ofMerchant);
                 }
             }
             return claimed;
         });
+    }
+
+    private List<Delivery> claimDue(Connection c, String merchantId, int limit, long claimedNanos) throws SQLException {
+        if (limit <= 0) {
+            return List.of();
+        }
+        // one read per status, each in the order of the index (status, merchant_id, next_attempt_at), so
+        // only the first rows are read whatever the back-log (an IN over both statuses sorted all of it)
+        List<Map.Entry<Instant, Delivery>> due = new ArrayList<>();
+        for (String status : new String[] {"PENDING", "UNKNOWN"}) {
+            due.addAll(Jdbc.query(c, "SELECT next_attempt_at, " + DELIVERY_COLUMNS + " FROM verification WHERE status = '" + status + "'"
+                    + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
+                    // the limit a parameter, so the statement's text (and H2's parsed copy of it) is always the same
+                    + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST ? ROWS ONLY" + jdbc.skipLocked(),
+                    row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), delivery(row, claimedNanos)), merchantId, limit));
+        }
+        due.sort(Map.Entry.comparingByKey());
+        List<Delivery> claimed = new ArrayList<>();
+        for (Map.Entry<Instant, Delivery> next : due.subList(0, Math.min(limit, due.size()))) {
+            Delivery read = next.getValue();
+            // the row is claimed only as it was read (same attempt, same check_first), so what was read is what
+            // was claimed, with one more attempt: on H2 nothing locked it between the read and this update
+            if (Jdbc.update(c, claimAsReadSql, merchantId, read.verificationId(), read.attempts(), read.checkFirst()) == 1) {
+                claimed.add(read.nextAttempt());
+            }
+        }
+        return claimed;
     }
 
     /**

@@ -142,6 +142,41 @@ class LedgerOnBothDatabasesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void onePassClaimsForSeveralMerchantsEachUpToItsLimit(String database) {
+        Ledger ledger = open(database, Duration.ofSeconds(30));
+        for (int i = 0; i < 5; i++) {
+            ledger.recordOnce(event("a-" + i, true), ACME);
+        }
+        for (int i = 0; i < 3; i++) {
+            ledger.recordOnce(new VerificationEvent("bolt", "b-" + i, "students", "b" + i + "@example.com",
+                    Instant.parse("2026-11-25T10:15:30Z"), true), ACME);
+        }
+        Map<String, Integer> limits = new java.util.LinkedHashMap<>();
+        limits.put("acme", 2);
+        limits.put("bolt", 10);
+        limits.put("nobody", 3);
+
+        Map<String, List<Delivery>> first = ledger.claimDue(limits);
+        assertThat(first).containsOnlyKeys("acme", "bolt");
+        assertThat(first.get("acme")).hasSize(2).allSatisfy(d -> {
+            assertThat(d.merchantId()).isEqualTo("acme");
+            assertThat(d.attempts()).isEqualTo(1);
+        });
+        assertThat(first.get("bolt")).extracting(Delivery::verificationId).containsExactlyInAnyOrder("b-0", "b-1", "b-2");
+        assertThat(jdbc.query("SELECT status FROM verification WHERE merchant_id = 'bolt'", row -> row.getString(1)))
+                .containsOnly("SENDING");
+
+        Map<String, List<Delivery>> second = ledger.claimDue(Map.of("acme", 10, "bolt", 10));
+        assertThat(second).containsOnlyKeys("acme");
+        List<String> acme = new ArrayList<>();
+        first.get("acme").forEach(d -> acme.add(d.verificationId()));
+        second.get("acme").forEach(d -> acme.add(d.verificationId()));
+        assertThat(acme).containsExactlyInAnyOrder("a-0", "a-1", "a-2", "a-3", "a-4");
+        assertThat(ledger.merchantsWithDue()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void anExpiredLeaseTurnsUnknownAndTheStaleAttemptCannotSettleTheNewOne(String database) {
         Ledger ledger = open(database, Duration.ofMillis(300));
         ledger.recordOnce(event("l-1", true), ACME);
