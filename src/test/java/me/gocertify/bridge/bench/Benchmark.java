@@ -410,10 +410,10 @@ public final class Benchmark {
 
     /**
      * Load at {@code connections} until the server's JIT compilers used under a twentieth of a core in two
-     * windows of two seconds in a row, at most {@link #COMPILE_WARMUP} seconds: each new concurrency sends the JIT back to work (other
-     * branches taken, other batch sizes), for 10 to 20 s on a slow machine, which the run's 3 s of warm-up did
-     * not cover: the bridge's JIT then took a sixth of its CPU a webhook in the measured run (BENCHMARKS.md,
-     * session 20). The same rule for the bridge and the bare server.
+     * windows of two seconds in a row, at most {@link #COMPILE_WARMUP} seconds: each new concurrency sends the
+     * JIT back to work (other branches taken, other batch sizes), for 10 to 20 s on a slow machine, which the
+     * run's 3 s of warm-up did not cover: the bridge's JIT then took a sixth of its CPU a webhook in the
+     * measured run (BENCHMARKS.md, session 20). The same rule for the bridge and the bare server.
      */
     private void warmUntilCompiled(LoadGenerator load, long pid, String server, int connections) {
         if (COMPILE_WARMUP <= 0) {
@@ -431,8 +431,8 @@ public final class Benchmark {
             // quiet twice in a row: the compilers pause between bursts
             quiet = compiling < 0.05 * (System.nanoTime() - began) / 1e9 ? quiet + 1 : 0;
         }
-        progress(String.format("accept, %s, %d connections: the JIT quiet after %.0f s", server, connections,
-                (System.nanoTime() - start) / 1e9));
+        progress(String.format("accept, %s, %d connections: the JIT %s after %.0f s", server, connections,
+                quiet >= 2 ? "quiet" : "still busy", (System.nanoTime() - start) / 1e9));
     }
 
     /**
