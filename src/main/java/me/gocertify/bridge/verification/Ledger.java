@@ -151,27 +151,17 @@ public final class Ledger {
     }
 
     /**
-     * Claims up to {@code limit} of the merchant's due verifications, oldest first. On PostgreSQL,
-     * rows another instance is claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so
-     * instances polling together share the back-log instead of queueing on each other's row locks.
-     * On H2 the claim shares its commit with the outcomes being written meanwhile.
-     */
-    public List<Delivery> claimDue(String merchantId, int limit) {
-        return claimDue(Map.of(merchantId, limit)).getOrDefault(merchantId, List.of());
-    }
-
-    /**
-     * {@link #claimDue(String, int)} for several merchants at once, in one transaction: a claim pass over
-     * every merchant that waits costs one commit instead of one a merchant, each waited for in turn while
-     * the deliverers ran out of work (BENCHMARKS.md, session 20).
+     * Claims up to its limit of each merchant's due verifications, oldest first, all in one transaction: a
+     * claim pass over every merchant that waits costs one commit, not one a merchant waited for in turn while
+     * the deliverers ran out of work (BENCHMARKS.md, session 20). On PostgreSQL, rows another instance is
+     * claiming at this moment are skipped (FOR UPDATE SKIP LOCKED), so instances polling together share the
+     * back-log instead of queueing on each other's row locks. On H2 the claims share their commit with the
+     * outcomes being written meanwhile.
      *
      * @param limits how many at most for each merchant
      * @return what was claimed, by merchant (a merchant without any is left out)
      */
     public Map<String, List<Delivery>> claimDue(Map<String, Integer> limits) {
-        if (limits.values().stream().allMatch(limit -> limit <= 0)) {
-            return Map.of();
-        }
         long claimedNanos = System.nanoTime();
         return jdbc.inSharedTransaction(c -> {
             Map<String, List<Delivery>> claimed = new LinkedHashMap<>();

@@ -324,7 +324,7 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
-                warmUntilCompiled(load, bridge.pid(), "bridge", c);
+                warmUntilCompiled(load, bridge.pid(), "bridge", "c" + c, c);
                 ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
                 double[] commitsBefore = bridge.storeCommits();
                 long began = System.nanoTime();
@@ -355,7 +355,7 @@ public final class Benchmark {
             load.closedLoop(webhooks("accept", "bare-warm"), 32, Duration.ofSeconds(SERVER_WARMUP), Duration.ofSeconds(1));
             for (int i = 0; i < CONCURRENCY.length; i++) {
                 int c = CONCURRENCY[i];
-                warmUntilCompiled(load, bare.pid(), "bare Vert.x", c);
+                warmUntilCompiled(load, bare.pid(), "bare Vert.x", "bare" + c, c);
                 ThreadCpu cpuBefore = ThreadCpu.of(bare.pid());
                 Result result = load.closedLoop(webhooks("accept", "bare" + c), c, Duration.ofSeconds(WARMUP),
                         Duration.ofSeconds(SECONDS));
@@ -414,8 +414,10 @@ public final class Benchmark {
      * JIT back to work (other branches taken, other batch sizes), for 10 to 20 s on a slow machine, which the
      * run's 3 s of warm-up did not cover: the bridge's JIT then took a sixth of its CPU a webhook in the
      * measured run (BENCHMARKS.md, session 20). The same rule for the bridge and the bare server.
+     *
+     * @param run names the warm-up's verifications, {run}-jit{round}-{n}, as the measured run's are {run}-{n}
      */
-    private void warmUntilCompiled(LoadGenerator load, long pid, String server, int connections) {
+    private void warmUntilCompiled(LoadGenerator load, long pid, String server, String run, int connections) {
         if (COMPILE_WARMUP <= 0) {
             return;
         }
@@ -425,8 +427,7 @@ public final class Benchmark {
         for (int round = 1; quiet < 2 && System.nanoTime() < deadline; round++) {
             ThreadCpu before = ThreadCpu.of(pid);
             long began = System.nanoTime();
-            load.closedLoop(webhooks("accept", (server.startsWith("bare") ? "bare-jit" : "jit") + connections + "-" + round),
-                    connections, Duration.ZERO, Duration.ofSeconds(2));
+            load.closedLoop(webhooks("accept", run + "-jit" + round), connections, Duration.ZERO, Duration.ofSeconds(2));
             double compiling = (ThreadCpu.of(pid).millis(ThreadCpu.JIT) - before.millis(ThreadCpu.JIT)) / 1e3;
             // quiet twice in a row: the compilers pause between bursts
             quiet = compiling < 0.05 * (System.nanoTime() - began) / 1e9 ? quiet + 1 : 0;
