@@ -394,9 +394,16 @@ public final class Benchmark {
             double[] pausesAfter = bridge.gcPauses();
             double pauses = pausesAfter[0] - pausesBefore[0];
             double pausedSeconds = pausesAfter[1] - pausesBefore[1];
-            // what bounds the p99 (BENCHMARKS.md): how often the collector stopped the bridge meanwhile, and for how long
-            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time; %s", pauses,
-                    pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds, writer);
+            double full = pausesAfter[2] - pausesBefore[2];
+            // what bounds the p99 (BENCHMARKS.md): how often the collector stopped the bridge meanwhile and for how
+            // long, a full collection apart (60 to 130 ms, about one every minute or two at this load), and
+            // whether the slowest requests came in a few stalls or all through the run
+            int[] windows = result.latencies().slowestWindows();
+            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time, %s; "
+                    + "the slowest 1%% due in %d of the run's %d windows of 50 ms; %s", pauses,
+                    pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
+                    full == 0 ? "no full collection" : String.format("%.0f full (%.0f ms)", full, 1000 * (pausesAfter[3] - pausesBefore[3])),
+                    windows[0], windows[1], writer);
             progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s", half, result.ok(), result.errors(),
                     result.latencies().summary(), collector));
             double p99 = result.latencies().percentileMillis(99);
@@ -496,7 +503,7 @@ public final class Benchmark {
             if (yotpo.probeArrival(n) == 0) {
                 missing++;
             } else {
-                latencies.add(yotpo.probeArrival(n) - sent[n]);
+                latencies.add(yotpo.probeArrival(n) - sent[n], sent[n]);
             }
         }
         progress(String.format("webhook to Yotpo at %d/s: %d calls, %d missing, %s", rate, latencies.count(), missing,

@@ -127,10 +127,14 @@ final class BridgeJar implements AutoCloseable {
 
     /**
      * The bridge's collector pauses so far, from its Prometheus metrics (Micrometer's jvm_gc_pause_seconds,
-     * every collector and cause summed): {count, total seconds}.
+     * every collector and cause summed): {count, total seconds, and of them the full collections' count and
+     * total seconds}.
      */
     double[] gcPauses() {
-        return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum");
+        // Micrometer writes a sample's labels sorted by name: action comes first
+        String full = "{action=\"end of major GC\"";
+        return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count" + full,
+                "jvm_gc_pause_seconds_sum" + full);
     }
 
     /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
@@ -139,20 +143,24 @@ final class BridgeJar implements AutoCloseable {
                 "bridge_store_compacting_seconds_total");
     }
 
-    /** Each named metric of the bridge's /observe/metrics, summed over its labels (0 when absent). */
+    /**
+     * Each named metric of the bridge's /observe/metrics, summed over its labels (0 when absent); a name
+     * with a "{" counts only the samples whose name and first labels begin so.
+     */
     private double[] metrics(String... names) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
             double[] sums = new double[names.length];
-            List<String> wanted = List.of(names);
             for (String line : HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
                 // a sample is "name{labels} value" or "name value"; comments start with #
                 int labels = line.indexOf('{');
                 int nameEnd = labels >= 0 ? labels : line.indexOf(' ');
-                int index = nameEnd < 0 ? -1 : wanted.indexOf(line.substring(0, nameEnd));
-                if (index >= 0) {
-                    sums[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                for (int index = 0; nameEnd >= 0 && index < names.length; index++) {
+                    String name = names[index];
+                    if (name.indexOf('{') >= 0 ? line.startsWith(name) : line.substring(0, nameEnd).equals(name)) {
+                        sums[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
                 }
             }
             return sums;

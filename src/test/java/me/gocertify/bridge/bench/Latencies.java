@@ -1,18 +1,53 @@
 package me.gocertify.bridge.bench;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
-/** Latencies in nanoseconds, kept whole (a run holds at most a few hundred thousand), read as percentiles. */
+/**
+ * Latencies in nanoseconds, kept whole (a run holds at most a few hundred thousand), read as percentiles,
+ * each with when its request was due, to tell a p99 made by a few stalls from one spread over the run.
+ */
 final class Latencies {
 
+    /** The width of the windows {@link #slowestWindows} counts. */
+    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private long[] values = new long[1 << 14];
+    private long[] dueAt = new long[1 << 14];
     private int size;
 
-    void add(long nanos) {
+    /** @param due when the request was due (System.nanoTime()) */
+    void add(long nanos, long due) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
+            dueAt = Arrays.copyOf(dueAt, size * 2);
         }
+        dueAt[size] = due;
         values[size++] = nanos;
+    }
+
+    /**
+     * In how many windows of {@link #WINDOW_NANOS} (by when the requests were due) the requests at or above
+     * the p99 fell, and in how many windows the requests fell in all: a few windows, a few stalls (a full
+     * collection, a burst of compilation) made the p99; many, it is queueing spread over the run.
+     */
+    int[] slowestWindows() {
+        if (size == 0) {
+            return new int[] {0, 0};
+        }
+        long p99 = percentileNanos(99);
+        Set<Long> slow = new HashSet<>();
+        Set<Long> all = new HashSet<>();
+        for (int i = 0; i < size; i++) {
+            long window = Math.floorDiv(dueAt[i], WINDOW_NANOS);
+            all.add(window);
+            if (values[i] >= p99) {
+                slow.add(window);
+            }
+        }
+        return new int[] {slow.size(), all.size()};
     }
 
     int count() {
@@ -21,13 +56,14 @@ final class Latencies {
 
     /** The given percentile (0 to 100) in milliseconds; NaN when empty. */
     double percentileMillis(double percentile) {
-        if (size == 0) {
-            return Double.NaN;
-        }
+        return size == 0 ? Double.NaN : percentileNanos(percentile) / 1e6;
+    }
+
+    private long percentileNanos(double percentile) {
         long[] sorted = Arrays.copyOf(values, size);
         Arrays.sort(sorted);
         int index = (int) Math.ceil(percentile / 100.0 * size) - 1;
-        return sorted[Math.max(0, Math.min(size - 1, index))] / 1e6;
+        return sorted[Math.max(0, Math.min(size - 1, index))];
     }
 
     String summary() {

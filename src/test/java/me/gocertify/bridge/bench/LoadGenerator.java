@@ -151,7 +151,7 @@ final class LoadGenerator implements AutoCloseable {
                         if (dueAt >= measureFrom && dueAt < end) {
                             if (answer.succeeded() && answer.result() == expectedStatus) {
                                 ok++;
-                                latencies.add(now - dueAt);
+                                latencies.add(now - dueAt, dueAt);
                             } else {
                                 errors++;
                                 if (errors <= 3) {
