@@ -156,9 +156,13 @@ final class BridgeJar implements AutoCloseable {
                 // a sample is "name{labels} value" or "name value"; comments start with #
                 int labels = line.indexOf('{');
                 int nameEnd = labels >= 0 ? labels : line.indexOf(' ');
-                for (int index = 0; nameEnd >= 0 && index < names.length; index++) {
+                if (nameEnd < 0) {
+                    continue;
+                }
+                String sampleName = line.substring(0, nameEnd);
+                for (int index = 0; index < names.length; index++) {
                     String name = names[index];
-                    if (name.indexOf('{') >= 0 ? line.startsWith(name) : line.substring(0, nameEnd).equals(name)) {
+                    if (name.indexOf('{') >= 0 ? line.startsWith(name) : sampleName.equals(name)) {
                         sums[index] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     }
                 }

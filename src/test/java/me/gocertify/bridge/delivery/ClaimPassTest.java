@@ -35,7 +35,9 @@ class ClaimPassTest {
 
     @AfterEach
     void close() {
-        dataSource.close();
+        if (dataSource != null) {
+            dataSource.close();
+        }
     }
 
     @Test
