@@ -47,6 +47,7 @@ import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.ops.LogMask;
 import me.gocertify.bridge.ops.BridgeMetrics;
+import me.gocertify.bridge.ops.WebhookTiming;
 import me.gocertify.bridge.ops.DatabaseHealthCheck;
 import me.gocertify.bridge.ops.HawtioConsole;
 import me.gocertify.bridge.ops.OpenApiDocument;
@@ -131,6 +132,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         if (groupCommit != null) {
             BridgeMetrics.groupCommits(meters, groupCommit);
         }
+        // The webhook's route is timed by ops.WebhookTiming instead (bridge_webhook_seconds, by status): for it,
+        // the policy was 7% of the HTTP event loop's time (BENCHMARKS.md, session 22).
         // Five routes run only inside others, whose metrics already time them: recording, what follows it
         // (bridge_verifications_received counts that) and writing the JSON answer, inside the webhook's, the
         // file drop's and the admin API's routes; an attempt's call and its look at Yotpo's history, inside
@@ -141,7 +144,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         camel.getRoutePolicyFactories().stream().filter(MicrometerRoutePolicyFactory.class::isInstance)
                 .map(MicrometerRoutePolicyFactory.class::cast)
                 .forEach(factory -> factory.getPolicyConfiguration()
-                        .setExcludePattern("record-verification,recorded,answer-json,deliver,check-yotpo-history"));
+                        .setExcludePattern("intake-webhook,record-verification,recorded,answer-json,deliver,check-yotpo-history"));
         CircuitBreaker breaker = YotpoBreaker.create(
                 settings.integer("yotpo.breaker.sliding-window-size"),
                 settings.integer("yotpo.breaker.minimum-number-of-calls"),
@@ -192,6 +195,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         AdminApi admin = new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger);
         registry.bind("admin", admin);
+        camel.addStartupListener(new WebhookTiming(metrics, WEBHOOK_PATH.substring(0, WEBHOOK_PATH.indexOf('{')),
+                WEBHOOK_PATH.substring(WEBHOOK_PATH.indexOf('}') + 1)));
         camel.addStartupListener(new HttpErrorPages(admin::admits));
         Duration rateWindow = Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"));
         // on an embedded H2 this process is the only instance: its rate slots need not be rows all instances share

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
@@ -18,6 +20,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
 import me.gocertify.bridge.verification.Recorded;
@@ -50,6 +53,8 @@ public final class BridgeMetrics implements Consumer<String> {
     private final Duration refresh;
     private final CamelContext camel;
     private volatile Snapshot snapshot;
+    /** bridge_webhook_seconds by HTTP status (100 to 599), registered on first use */
+    private final AtomicReferenceArray<Timer> webhookTimers = new AtomicReferenceArray<>(600);
 
     /**
      * What the gauges show, read from the store in one go, and when it is read again. The oldest
@@ -132,6 +137,23 @@ public final class BridgeMetrics implements Consumer<String> {
     private void countRefused(String merchantId, Exception cause, Snapshot read) {
         String merchant = merchantId != null && read.merchants().contains(merchantId) ? merchantId : OTHER_MERCHANT;
         count(merchant, "webhook", cause instanceof ClientError ? "refused" : "unavailable");
+    }
+
+    /** A request to the webhook's path was answered with this status, this long after it came ({@link WebhookTiming}). */
+    public void webhookAnswered(int status, long nanos) {
+        if (status < 100 || status >= webhookTimers.length()) {
+            return;
+        }
+        Timer timer = webhookTimers.get(status);
+        if (timer == null) {
+            // a timer a status, found once: building its id each time would cost every webhook a lookup
+            timer = Timer.builder("bridge.webhook")
+                    .description("Webhooks from their request to their answer, by the answer's HTTP status")
+                    .tag("status", String.valueOf(status))
+                    .register(registry);
+            webhookTimers.set(status, timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A delivery attempt settled in the ledger: delivered, failed, unknown, retry or held_by_breaker. */

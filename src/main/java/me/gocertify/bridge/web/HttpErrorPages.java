@@ -33,7 +33,8 @@ public final class HttpErrorPages implements StartupListener {
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             // the HTTP port's root router and the management port's
             if (server.getServer().requestHandler() instanceof Router root) {
-                root.route().order(Integer.MIN_VALUE).handler(malformedUrls());
+                // second: the webhook's timing comes first (ops.WebhookTiming), so that these answers are timed too
+                root.route().order(Integer.MIN_VALUE + 1).handler(malformedUrls());
             }
         }
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));

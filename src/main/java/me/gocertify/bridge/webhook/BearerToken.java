@@ -8,6 +8,9 @@ import java.util.List;
 /** "Authorization: Bearer {token}" checked in constant time against the accepted tokens. */
 public final class BearerToken {
 
+    /** Cloned for each digest: MessageDigest.getInstance looks the provider up and builds it by reflection, a cost a webhook */
+    private static final MessageDigest SHA_256 = newSha256();
+
     private BearerToken() {
     }
 
@@ -27,7 +30,15 @@ public final class BearerToken {
 
     private static byte[] sha256(String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return ((MessageDigest) SHA_256.clone()).digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

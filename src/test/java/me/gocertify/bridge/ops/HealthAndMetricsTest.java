@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 
@@ -103,6 +104,10 @@ class HealthAndMetricsTest {
                 verified.formatted("v-4", "jane@example.com")).statusCode()).isEqualTo(401);
         byte[] bad = "{not json".getBytes(StandardCharsets.UTF_8);
         assertThat(bridge.postWebhook("acme", bad, Map.of("Content-Type", "text/plain")).statusCode()).isEqualTo(415);
+        // answered by Vert.x's body limit before any route runs
+        byte[] tooLarge = new byte[70 * 1024];
+        Arrays.fill(tooLarge, (byte) ' ');
+        assertThat(bridge.postWebhook("acme", tooLarge, Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(413);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
                 .contains("bridge_awards_total{outcome=\"delivered\"} 1.0"));
@@ -116,8 +121,14 @@ class HealthAndMetricsTest {
                 .contains("bridge_file_drop_records_read_total 0.0")
                 .doesNotContain("made-up-")
                 .doesNotContain("api-key-0123456789abcd").doesNotContain("guid-0123456789abcdef")
-                .contains("camel_exchanges_total{camelContext=\"gocertify-yotpo-bridge\",eventType=\"route\",kind=\"CamelRoute\","
-                        + "routeId=\"intake-webhook\"} 6.0")
+                .as("every answer to the webhook's path is timed by its status")
+                .contains("bridge_webhook_seconds_count{status=\"202\"} 2\n")
+                .contains("bridge_webhook_seconds_count{status=\"200\"} 1\n")
+                .contains("bridge_webhook_seconds_count{status=\"401\"} 2\n")
+                .contains("bridge_webhook_seconds_count{status=\"415\"} 1\n")
+                .contains("bridge_webhook_seconds_count{status=\"413\"} 1\n")
+                .as("the webhook's route is timed there, not by Camel's route policy")
+                .doesNotContain("routeId=\"intake-webhook\"")
                 .as("the routes run only inside others are timed by their callers' routes")
                 .doesNotContain("routeId=\"recorded\"").doesNotContain("routeId=\"record-verification\"")
                 .doesNotContain("routeId=\"answer-json\"");

@@ -1,0 +1,64 @@
+package me.gocertify.bridge.ops;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Times every request to the webhook's path on the HTTP port, from when the server has its headers to
+ * its answer, whoever answers it (the route, or Vert.x before the route: 404, 413), into
+ * {@code bridge_webhook_seconds} by status.
+ *
+ * <p>Not Camel's route policy, which times the other routes: for the webhook's route it made three
+ * {@code String.format} calls a webhook (for the names of the exchange properties it keeps its timer in),
+ * 7% of the HTTP event loop's time (BENCHMARKS.md, session 22). This is a first handler on the server's
+ * router, which tries it for every request in any case.
+ */
+public final class WebhookTiming implements StartupListener {
+
+    private final BridgeMetrics metrics;
+    private final String pathPrefix;
+    private final String pathSuffix;
+
+    /** The webhook's path is {@code pathPrefix{merchantId}pathSuffix}. */
+    public WebhookTiming(BridgeMetrics metrics, String pathPrefix, String pathSuffix) {
+        this.metrics = metrics;
+        this.pathPrefix = pathPrefix;
+        this.pathSuffix = pathSuffix;
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router != null && router.getServer().getServer().requestHandler() instanceof Router root) {
+            // before every other handler, the error pages' first one too (HttpErrorPages)
+            root.route().order(Integer.MIN_VALUE).handler(this::time);
+        }
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the HTTP server is fully up only in onCamelContextFullyStarted
+    }
+
+    private void time(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String path = request.path();
+        if (path != null && path.startsWith(pathPrefix) && path.endsWith(pathSuffix)) {
+            long began = System.nanoTime();
+            rc.addEndHandler(ended -> {
+                // not ended.succeeded(): over HTTP/2 (h2c) the stream's close reports a failure even after a
+                // full answer. Not ended: the connection closed before any answer, and there is none to time.
+                if (rc.response().ended()) {
+                    metrics.webhookAnswered(rc.response().getStatusCode(), System.nanoTime() - began);
+                }
+            });
+        }
+        rc.next();
+    }
+}
