@@ -195,8 +195,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         AdminApi admin = new AdminApi(adminToken, merchants,
                 new MerchantForm(settings.integer("bridge.delivery.default-rate-limit-per-second")), ledger);
         registry.bind("admin", admin);
-        camel.addStartupListener(new WebhookTiming(metrics, WEBHOOK_PATH.substring(0, WEBHOOK_PATH.indexOf('{')),
-                WEBHOOK_PATH.substring(WEBHOOK_PATH.indexOf('}') + 1)));
+        camel.addStartupListener(new WebhookTiming(metrics, WEBHOOK_PATH));
         camel.addStartupListener(new HttpErrorPages(admin::admits));
         Duration rateWindow = Duration.ofMillis(1000 + settings.integer("bridge.delivery.rate-window-margin-ms"));
         // on an embedded H2 this process is the only instance: its rate slots need not be rows all instances share

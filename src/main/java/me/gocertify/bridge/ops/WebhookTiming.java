@@ -4,9 +4,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import me.gocertify.bridge.web.HttpPortRouters;
 
 /**
  * Times every request to the webhook's path on the HTTP port, from when the server has its headers to
@@ -24,18 +25,18 @@ public final class WebhookTiming implements StartupListener {
     private final String pathPrefix;
     private final String pathSuffix;
 
-    /** The webhook's path is {@code pathPrefix{merchantId}pathSuffix}. */
-    public WebhookTiming(BridgeMetrics metrics, String pathPrefix, String pathSuffix) {
+    /** @param webhookPath the webhook's path as the REST DSL gives it, with one parameter: {@code /a/{merchantId}/b} */
+    public WebhookTiming(BridgeMetrics metrics, String webhookPath) {
         this.metrics = metrics;
-        this.pathPrefix = pathPrefix;
-        this.pathSuffix = pathSuffix;
+        this.pathPrefix = webhookPath.substring(0, webhookPath.indexOf('{'));
+        this.pathSuffix = webhookPath.substring(webhookPath.indexOf('}') + 1);
     }
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router != null && router.getServer().getServer().requestHandler() instanceof Router root) {
+        VertxPlatformHttpRouter camels = HttpPortRouters.camels(context);
+        Router root = camels == null ? null : HttpPortRouters.root(camels);
+        if (root != null) {
             // before every other handler, the error pages' first one too (HttpErrorPages)
             root.route().order(Integer.MIN_VALUE).handler(this::time);
         }
@@ -47,15 +48,15 @@ public final class WebhookTiming implements StartupListener {
     }
 
     private void time(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        String path = request.path();
+        String path = rc.request().path();
         if (path != null && path.startsWith(pathPrefix) && path.endsWith(pathSuffix)) {
             long began = System.nanoTime();
+            HttpServerResponse response = rc.response();
             rc.addEndHandler(ended -> {
                 // not ended.succeeded(): over HTTP/2 (h2c) the stream's close reports a failure even after a
                 // full answer. Not ended: the connection closed before any answer, and there is none to time.
-                if (rc.response().ended()) {
-                    metrics.webhookAnswered(rc.response().getStatusCode(), System.nanoTime() - began);
+                if (response.ended()) {
+                    metrics.webhookAnswered(response.getStatusCode(), System.nanoTime() - began);
                 }
             });
         }

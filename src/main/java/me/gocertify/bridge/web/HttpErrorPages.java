@@ -37,14 +37,14 @@ public final class HttpErrorPages implements StartupListener {
                 root.route().order(Integer.MIN_VALUE + 1).handler(malformedUrls());
             }
         }
-        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{camel.server.port}}"));
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router = HttpPortRouters.camels(context);
         if (router == null) {
             return;
         }
         router.route().order(Integer.MIN_VALUE).failureHandler(refusals());
         // 404 and 405 are decided by the server's root router, which mounts Camel's
-        if (router.getServer().getServer().requestHandler() instanceof Router root) {
+        Router root = HttpPortRouters.root(router);
+        if (root != null) {
             root.errorHandler(404, adminFirst(answer(ClientError.notFound(null))));
             root.errorHandler(405, adminFirst(answer(new ClientError(405, "method_not_allowed", null, null))));
         }
@@ -81,8 +81,8 @@ public final class HttpErrorPages implements StartupListener {
     /**
      * A path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
      * request to the routes and throws, answering a plain-text 400 on the HTTP port and a 500 on the
-     * management port, with an error and its stack trace in the log each time. This first route of
-     * each server decodes them (Vert.x keeps what it decoded for the routes after it) and answers
+     * management port, with an error and its stack trace in the log each time. This early route of
+     * each server (the first after the webhook's timing) decodes them (Vert.x keeps what it decoded for the routes after it) and answers
      * such a request as the malformed request it is.
      */
     private static Handler<RoutingContext> malformedUrls() {
