@@ -269,6 +269,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
         registry.bind("countReceived", (Processor) exchange -> metrics.received(exchange.getMessage().getBody(Recorded.class), exchange));
         registry.bind("answerRecorded", (Processor) exchange -> exchange.getMessage().setBody(answers.recorded(exchange)));
         registry.bind("keepOnlyAnswerHeaders", (Processor) exchange -> HttpAnswers.keepOnlyAnswerHeaders(exchange.getMessage()));
+        registry.bind("bodyAsJson", (Processor) exchange -> HttpAnswers.bodyAsJson(exchange.getMessage()));
     }
 
     /**
