@@ -11,6 +11,7 @@ import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.web.ClientError;
+import me.gocertify.bridge.web.TextShapes;
 import me.gocertify.bridge.webhook.BearerToken;
 
 /** The admin API (contract 4): merchant registry, verification status, dead letters and replay. */
@@ -75,7 +76,7 @@ public final class AdminApi {
     }
 
     private Merchant existing(String merchantId) {
-        if (merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
+        if (!TextShapes.isMerchantId(merchantId)) {
             throw ClientError.notFound("no such merchant");
         }
         return merchants.findCurrent(merchantId).orElseThrow(() -> ClientError.notFound("no such merchant"));

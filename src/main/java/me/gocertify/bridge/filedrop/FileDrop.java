@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import me.gocertify.bridge.merchant.Merchant;
-import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.verification.Admitted;
@@ -27,6 +26,7 @@ import me.gocertify.bridge.verification.Recorded;
 import me.gocertify.bridge.verification.VerificationEvent;
 import me.gocertify.bridge.verification.VerificationRules;
 import me.gocertify.bridge.web.ClientError;
+import me.gocertify.bridge.web.TextShapes;
 
 /**
  * The file drop's decisions (contract 6), called step by step from routes/intake-files.camel.yaml:
@@ -105,7 +105,7 @@ public final class FileDrop {
             throw new RejectedRecord("merchant_id is required");
         }
         String merchantId = id.isTextual() ? id.textValue() : null;
-        if (merchantId == null || !MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
+        if (!TextShapes.isMerchantId(merchantId)) {
             throw new RejectedRecord("merchant_id must be 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
         }
         Optional<Merchant> merchant = file.merchant(merchantId, merchants::find);

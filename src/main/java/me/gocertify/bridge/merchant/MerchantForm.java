@@ -10,12 +10,11 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import me.gocertify.bridge.web.ClientError;
 import me.gocertify.bridge.web.Json;
+import me.gocertify.bridge.web.TextShapes;
 
 /** Reads the admin API's merchant body (contract 4) into a {@link Merchant}, checking each field. */
 public final class MerchantForm {
 
-    public static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern CAMPAIGN = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final int defaultRateLimit;
@@ -25,7 +24,7 @@ public final class MerchantForm {
     }
 
     public static String merchantId(String merchantId) {
-        if (merchantId == null || !MERCHANT_ID.matcher(merchantId).matches()) {
+        if (!TextShapes.isMerchantId(merchantId)) {
             throw ClientError.invalid("merchant_id", "merchant id must be 1 to 64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
         }
         return merchantId;
@@ -125,7 +124,7 @@ public final class MerchantForm {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            if (!CAMPAIGN.matcher(entry.getKey()).matches() || !entry.getValue().isTextual()
+            if (!TextShapes.isCampaign(entry.getKey()) || !entry.getValue().isTextual()
                     || !PRINTABLE.matcher(entry.getValue().textValue()).matches()) {
                 throw ClientError.invalid("action_overrides",
                         "each action override maps a campaign name to an action name of 1 to 255 printable characters");

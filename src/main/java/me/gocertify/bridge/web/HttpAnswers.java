@@ -3,8 +3,6 @@ package me.gocertify.bridge.web;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -40,18 +38,17 @@ public final class HttpAnswers {
     private static final java.util.Set<String> ANSWER_HEADERS = java.util.Set.of(Exchange.HTTP_RESPONSE_CODE, "Retry-After");
 
     /**
-     * The answer's body as JSON text, written as Camel's Jackson data format wrote it (with a default
-     * ObjectMapper) but straight to a String. Camel's marshal step wrote through an output stream
+     * The answer's body as JSON text, written by the bridge's one mapper (its settings are for reading;
+     * it writes as the default ObjectMapper of Camel's Jackson data format did), straight to a String.
+     * Camel's marshal step wrote through an output stream
      * builder that looks up the route's stream caching by copying the context's list of all its routes,
      * and its bytes were then converted to the String Vert.x writes at once: those three steps took 5% of
      * a webhook's time on the event loop, this one takes half that (BENCHMARKS.md, session 23). Camel's
      * Jackson data format (camel-jackson) is still there for routes that marshal.
      */
     public static void bodyAsJson(Message message) throws JsonProcessingException {
-        message.setBody(JSON_WRITER.writeValueAsString(message.getBody()));
+        message.setBody(Json.MAPPER.writeValueAsString(message.getBody()));
     }
-
-    private static final ObjectWriter JSON_WRITER = new ObjectMapper().writer();
 
     /** The answer for a recorded verification: 202 accepted or ignored, 200 duplicate. */
     public Object recorded(Exchange exchange) {

@@ -32,8 +32,9 @@ public final class HttpErrorPages implements StartupListener {
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             // the HTTP port's root router and the management port's
-            if (server.getServer().requestHandler() instanceof Router root) {
-                // second: the webhook's timing comes first (ops.WebhookTiming), so that these answers are timed too
+            Router root = HttpPortRouters.root(server);
+            if (root != null) {
+                // second: on the HTTP port the webhook's timing comes first (ops.WebhookTiming), so that these answers are timed too
                 root.route().order(Integer.MIN_VALUE + 1).handler(malformedUrls());
             }
         }
@@ -82,8 +83,8 @@ public final class HttpErrorPages implements StartupListener {
      * A path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
      * request to the routes and throws, answering a plain-text 400 on the HTTP port and a 500 on the
      * management port, with an error and its stack trace in the log each time. This early route of
-     * each server (the first after the webhook's timing) decodes them (Vert.x keeps what it decoded for the routes after it) and answers
-     * such a request as the malformed request it is.
+     * each server (on the HTTP port the first after the webhook's timing) decodes them (Vert.x keeps
+     * what it decoded for the routes after it) and answers such a request as the malformed request it is.
      */
     private static Handler<RoutingContext> malformedUrls() {
         Handler<RoutingContext> malformed = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));

@@ -2,6 +2,7 @@ package me.gocertify.bridge.web;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 import io.vertx.ext.web.Router;
 
@@ -23,6 +24,11 @@ public final class HttpPortRouters {
 
     /** The root router of the server that Camel's router belongs to; null if the server has another handler. */
     public static Router root(VertxPlatformHttpRouter camels) {
-        return camels.getServer().getServer().requestHandler() instanceof Router root ? root : null;
+        return root(camels.getServer());
+    }
+
+    /** A platform-http server's root router (the HTTP port's or the management port's); null if it has another handler. */
+    public static Router root(VertxPlatformHttpServer server) {
+        return server.getServer().requestHandler() instanceof Router root ? root : null;
     }
 }

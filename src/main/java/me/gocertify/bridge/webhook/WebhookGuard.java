@@ -8,10 +8,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 import me.gocertify.bridge.merchant.Merchant;
-import me.gocertify.bridge.merchant.MerchantForm;
 import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.merchant.WebhookAuth;
 import me.gocertify.bridge.web.ClientError;
+import me.gocertify.bridge.web.TextShapes;
 
 /** Lets a webhook in only as JSON and proven by its merchant's own secret (contract 3). */
 public final class WebhookGuard {
@@ -35,7 +35,7 @@ public final class WebhookGuard {
     public boolean admit(Exchange exchange, boolean mayReadStore, String merchantId, String authorization, String webhookId,
             String webhookTimestamp, String webhookSignature, byte[] body) {
         Merchant merchant = null;
-        if (merchantId != null && MerchantForm.MERCHANT_ID.matcher(merchantId).matches()) {
+        if (TextShapes.isMerchantId(merchantId)) {
             Optional<Merchant> known = mayReadStore ? merchants.find(merchantId) : merchants.cached(merchantId);
             if (known.isEmpty() && !mayReadStore) {
                 return false;

@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * VerificationRules checks the three fields' shapes a character at a time; these are the shapes as
+ * VerificationRules checks the three fields' shapes a character at a time (web.TextShapes); these are the shapes as
  * regular expressions (the contract's, section 3, and the address rule the bridge has always used),
  * and every string tried must be accepted by one exactly when the other matches it.
  */
