@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
@@ -55,6 +57,14 @@ public final class BridgeMetrics implements Consumer<String> {
     private volatile Snapshot snapshot;
     /** bridge_webhook_seconds by HTTP status (100 to 599), registered on first use */
     private final AtomicReferenceArray<Timer> webhookTimers = new AtomicReferenceArray<>(600);
+    /**
+     * bridge_verifications_received and bridge_awards by their labels, registered on first use. Building a
+     * meter's id (its tags sorted and merged) and looking it up in the registry was 2.6% of the event loop's
+     * time a webhook (BENCHMARKS.md, session 24); the labels are few (registered merchants, and the
+     * "unknown" one, times channels and results), and the registry keeps every meter anyway.
+     */
+    private final Map<List<String>, Counter> receivedCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> awardCounters = new ConcurrentHashMap<>();
 
     /**
      * What the gauges show, read from the store in one go, and when it is read again. The oldest
@@ -159,20 +169,20 @@ public final class BridgeMetrics implements Consumer<String> {
     /** A delivery attempt settled in the ledger: delivered, failed, unknown, retry or held_by_breaker. */
     @Override
     public void accept(String outcome) {
-        Counter.builder("bridge.awards")
+        awardCounters.computeIfAbsent(outcome, label -> Counter.builder("bridge.awards")
                 .description("Delivery attempts to Yotpo by outcome")
                 .tag("outcome", outcome)
-                .register(registry)
+                .register(registry))
                 .increment();
     }
 
     private void count(String merchant, String channel, String result) {
-        Counter.builder("bridge.verifications.received")
+        receivedCounters.computeIfAbsent(List.of(merchant, channel, result), labels -> Counter.builder("bridge.verifications.received")
                 .description("Verifications received, by merchant, channel (webhook, file) and result")
                 .tag("merchant", merchant)
                 .tag("channel", channel)
                 .tag("result", result)
-                .register(registry)
+                .register(registry))
                 .increment();
     }
 
