@@ -8,8 +8,12 @@ import java.util.List;
 /** "Authorization: Bearer {token}" checked in constant time against the accepted tokens. */
 public final class BearerToken {
 
-    /** Cloned for each digest: MessageDigest.getInstance looks the provider up and builds it by reflection, a cost a webhook */
-    private static final MessageDigest SHA_256 = newSha256();
+    /**
+     * One digest a thread, reused: MessageDigest.getInstance looks the provider up and builds it by
+     * reflection, and a clone of a shared one copies its state: the clones, two a webhook, were 3.8% of
+     * what the event loop allocated (BENCHMARKS.md, session 24).
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(BearerToken::newSha256);
 
     private BearerToken() {
     }
@@ -29,11 +33,7 @@ public final class BearerToken {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return ((MessageDigest) SHA_256.clone()).digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        return SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)); // digest() also resets it for the next
     }
 
     private static MessageDigest newSha256() {
