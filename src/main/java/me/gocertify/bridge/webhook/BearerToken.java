@@ -10,8 +10,8 @@ public final class BearerToken {
 
     /**
      * One digest a thread, reused: MessageDigest.getInstance looks the provider up and builds it by
-     * reflection, and a clone of a shared one copies its state: the clones, two a webhook, were 3.8% of
-     * what the event loop allocated (BENCHMARKS.md, session 24).
+     * reflection, and a clone of a shared one copies its state. The two digests a webhook, each from a
+     * clone, were 3.8% of what the event loop allocated; reused, 0.9% (BENCHMARKS.md, session 24).
      */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(BearerToken::newSha256);
 
