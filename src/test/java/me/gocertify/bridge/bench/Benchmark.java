@@ -404,8 +404,10 @@ public final class Benchmark {
                     pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
                     full == 0 ? "no full collection" : String.format("%.0f full (%.0f ms)", full, 1000 * (pausesAfter[3] - pausesBefore[3])),
                     windows[0], windows[1], writer);
-            progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s", half, result.ok(), result.errors(),
-                    result.latencies().summary(), collector));
+            // when the slowest requests were due, by the wall clock: to look them up in a JFR recording of the bridge
+            progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s; the windows with most of the"
+                    + " slowest 1%% began at (UTC, how many each): %s", half, result.ok(), result.errors(),
+                    result.latencies().summary(), collector, result.latencies().slowestWindowTimes(8)));
             double p99 = result.latencies().percentileMillis(99);
             row("1", String.format("webhook latency at half the peak (%.0f/s, open loop), p50 / p99", half),
                     String.format("%.1f ms / %.1f ms, %d errors (%s)", result.latencies().percentileMillis(50), p99, result.errors(),

@@ -1,9 +1,15 @@
 package me.gocertify.bridge.bench;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Latencies in nanoseconds, kept whole (a run holds at most a few hundred thousand), read as percentiles,
@@ -17,6 +23,8 @@ final class Latencies {
     private long[] values = new long[1 << 14];
     private long[] dueAt = new long[1 << 14];
     private int size;
+    /** Added to a System.nanoTime() reading, the wall clock's time in nanoseconds since the epoch. */
+    private final long nanoToWallClock = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
 
     /** @param due when the request was due (System.nanoTime()) */
     void add(long nanos, long due) {
@@ -48,6 +56,31 @@ final class Latencies {
             }
         }
         return new int[] {slow.size(), all.size()};
+    }
+
+    /**
+     * When the windows holding most of the requests at or above the p99 began, by the wall clock (UTC, as a
+     * JFR recording stamps its events), most first, each with how many of them it holds: to find what the
+     * bridge was doing then (its collections, compilations, the writer's samples) in a recording.
+     */
+    String slowestWindowTimes(int limit) {
+        if (size == 0) {
+            return "none";
+        }
+        long p99 = percentileNanos(99);
+        Map<Long, Integer> slow = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            if (values[i] >= p99) {
+                slow.merge(Math.floorDiv(dueAt[i], WINDOW_NANOS), 1, Integer::sum);
+            }
+        }
+        DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss.SS").withZone(ZoneOffset.UTC);
+        return slow.entrySet().stream()
+                .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed())
+                .limit(limit)
+                .map(window -> String.format("%s (%d)", clock.format(Instant.ofEpochMilli(
+                        (window.getKey() * WINDOW_NANOS + nanoToWallClock) / 1_000_000)), window.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     int count() {
