@@ -250,6 +250,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
     private static void bindWebhookSteps(Registry registry, WebhookGuard guard, VerificationRules rules, Ledger ledger,
             BridgeMetrics metrics, HttpAnswers answers) {
         registry.bind("requireJson", (Processor) exchange -> WebhookGuard.requireJson(header(exchange, "Content-Type")));
+        // converted in place: Camel's convertBodyTo copies the HTTP consumer's message, headers and all, into a new one
+        registry.bind("bodyAsBytes", (Processor) exchange -> exchange.getMessage().setBody(exchange.getMessage().getBody(byte[].class)));
         // The webhook's route runs on the HTTP event loop (EventLoopHttpEngine): the three steps that may need
         // the store do without it when they can (a merchant in the cache, fresh metrics labels) and otherwise
         // run on a worker thread; the insert waits for its group commit without a thread (EventLoopSteps).

@@ -42,20 +42,11 @@ final class Latencies {
      * collection, a burst of compilation) made the p99; many, it is queueing spread over the run.
      */
     int[] slowestWindows() {
-        if (size == 0) {
-            return new int[] {0, 0};
-        }
-        long p99 = percentileNanos(99);
-        Set<Long> slow = new HashSet<>();
         Set<Long> all = new HashSet<>();
         for (int i = 0; i < size; i++) {
-            long window = Math.floorDiv(dueAt[i], WINDOW_NANOS);
-            all.add(window);
-            if (values[i] >= p99) {
-                slow.add(window);
-            }
+            all.add(Math.floorDiv(dueAt[i], WINDOW_NANOS));
         }
-        return new int[] {slow.size(), all.size()};
+        return new int[] {slowWindows().size(), all.size()};
     }
 
     /**
@@ -64,15 +55,9 @@ final class Latencies {
      * bridge was doing then (its collections, compilations, the writer's samples) in a recording.
      */
     String slowestWindowTimes(int limit) {
-        if (size == 0) {
+        Map<Long, Integer> slow = slowWindows();
+        if (slow.isEmpty()) {
             return "none";
-        }
-        long p99 = percentileNanos(99);
-        Map<Long, Integer> slow = new HashMap<>();
-        for (int i = 0; i < size; i++) {
-            if (values[i] >= p99) {
-                slow.merge(Math.floorDiv(dueAt[i], WINDOW_NANOS), 1, Integer::sum);
-            }
         }
         DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss.SS").withZone(ZoneOffset.UTC);
         return slow.entrySet().stream()
@@ -81,6 +66,21 @@ final class Latencies {
                 .map(window -> String.format("%s (%d)", clock.format(Instant.ofEpochMilli(
                         (window.getKey() * WINDOW_NANOS + nanoToWallClock) / 1_000_000)), window.getValue()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The windows (by when the requests were due) holding requests at or above the p99, with how many each. */
+    private Map<Long, Integer> slowWindows() {
+        Map<Long, Integer> slow = new HashMap<>();
+        if (size == 0) {
+            return slow;
+        }
+        long p99 = percentileNanos(99);
+        for (int i = 0; i < size; i++) {
+            if (values[i] >= p99) {
+                slow.merge(Math.floorDiv(dueAt[i], WINDOW_NANOS), 1, Integer::sum);
+            }
+        }
+        return slow;
     }
 
     int count() {
