@@ -114,7 +114,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
-        String extra = System.getProperty("bench.bridge.jvmArgs", "-Xms128m -Xmx256m -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000").trim();
+        String extra = System.getProperty("bench.bridge.jvmArgs", "-Xms128m -Xmx256m -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=1000").trim();
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         Path archive = archiveOf(jar);
         if (Files.exists(archive) && jvmArgs.stream().noneMatch(Benchmark::choosesArchive)) {
