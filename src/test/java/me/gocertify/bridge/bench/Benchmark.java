@@ -60,7 +60,7 @@ public final class Benchmark {
      * through the measured run (BENCHMARKS.md, session 14).
      */
     private static final int DELIVERY_WARMUP = Integer.getInteger("bench.deliveryWarmup", 10_000);
-    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 8) : 0;
+    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 4) : 0;
     private static final int BACKLOG_RATE = 50;
     /**
      * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
@@ -80,6 +80,13 @@ public final class Benchmark {
     private static final int PLAIN_LOOP_THREADS = Integer.getInteger("bench.plainThreads", 16);
     /** Starts each way (with and without the archive) of the cds phase. */
     private static final int STARTS = 3;
+
+    /**
+     * The JVM options of README's first command (beside the archive, which main adds), the bridge's unless
+     * bench.bridge.jvmArgs names others; the benchmark profile in pom.xml passes the same (BenchmarkOptionsTest).
+     */
+    static final String README_JVM_OPTIONS =
+            "-Xms128m -Xmx256m -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=1000";
 
     private final List<String> report = new ArrayList<>();
     private final Path jar;
@@ -114,7 +121,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
-        String extra = System.getProperty("bench.bridge.jvmArgs", "-Xms128m -Xmx256m -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=1000").trim();
+        String extra = System.getProperty("bench.bridge.jvmArgs", README_JVM_OPTIONS).trim();
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         Path archive = archiveOf(jar);
         if (Files.exists(archive) && jvmArgs.stream().noneMatch(Benchmark::choosesArchive)) {

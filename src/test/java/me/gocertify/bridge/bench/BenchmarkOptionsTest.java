@@ -1,0 +1,33 @@
+package me.gocertify.bridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs the bridge as README's first command does, whether started by Maven or by hand. */
+class BenchmarkOptionsTest {
+
+    @Test
+    void readmesCommandsRunTheJarWithTheBenchmarksOptions() throws IOException {
+        List<String> commands = Files.readString(Path.of("README.md")).lines()
+                .filter(line -> line.contains("java -XX:SharedArchiveFile=target/gocertify-yotpo-bridge.jsa"))
+                .toList();
+
+        // the first command at the top, and the same in the production section
+        assertThat(commands).hasSize(2).allSatisfy(command -> assertThat(command).contains(
+                "java -XX:SharedArchiveFile=target/gocertify-yotpo-bridge.jsa " + Benchmark.README_JVM_OPTIONS
+                        + " -jar target/gocertify-yotpo-bridge.jar"));
+    }
+
+    @Test
+    void theBenchmarkProfilePassesTheSameOptions() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"));
+
+        assertThat(pom).contains("<bench.bridge.jvmArgs>" + Benchmark.README_JVM_OPTIONS + "</bench.bridge.jvmArgs>");
+    }
+}
