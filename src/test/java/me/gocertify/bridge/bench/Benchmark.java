@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -39,45 +40,51 @@ public final class Benchmark {
 
     /** Every benchmark merchant authenticates with this bearer secret. */
     private static final String SECRET = "bench-bearer-secret-0123456789";
-    private static final Path OUT = Path.of(System.getProperty("bench.dir", "target/benchmark"));
-    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 3);
+    /**
+     * Each setting's default, by its system property's name, as read below: the benchmark profile in pom.xml
+     * passes its own values for most of them, and they must be the same (BenchmarkOptionsTest), so that a run
+     * by hand measures what {@code mvn -Pbenchmark} measures (the warm-up rounds differed from session 20 to 26).
+     */
+    static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    private static final Path OUT = Path.of(setting("bench.dir", "target/benchmark"));
+    private static final int SECONDS = intSetting("bench.seconds", 10);
+    private static final int WARMUP = intSetting("bench.warmup", 3);
     /** Load before the first accept run, for the bridge and the bare server alike: JIT compilation takes a while on 2 cores. */
-    private static final int SERVER_WARMUP = Integer.getInteger("bench.serverWarmup", 20);
+    private static final int SERVER_WARMUP = intSetting("bench.serverWarmup", 20);
     /**
      * At most this many seconds of load at each accept run's own concurrency before it, until the server's JIT
      * is quiet (see {@link #warmUntilCompiled}); 0: none.
      */
-    private static final int COMPILE_WARMUP = Integer.getInteger("bench.compileWarmup", 30);
-    private static final int[] CONCURRENCY = Arrays.stream(System.getProperty("bench.concurrency", "1,8,32,64,128").split(","))
+    private static final int COMPILE_WARMUP = intSetting("bench.compileWarmup", 30);
+    private static final int[] CONCURRENCY = Arrays.stream(setting("bench.concurrency", "1,8,32,64,128").split(","))
             .mapToInt(text -> Integer.parseInt(text.trim())).toArray();
-    private static final int DELIVERIES = Integer.getInteger("bench.deliveries", 10_000);
-    private static final int BACKLOG = Integer.getInteger("bench.backlog", 5_000);
+    private static final int DELIVERIES = intSetting("bench.deliveries", 30_000);
+    private static final int BACKLOG = intSetting("bench.backlog", 5_000);
     /**
      * Awards of each warm-up round before the measured delivery run (to merchants of the round's own), and
      * at most how many rounds (see deliveryThroughput); the plain loop warms up with as many calls as the
      * rounds delivered. One round of 2,000 (until session 13) or 20,000 (session 13) left the JIT compiling
      * through the measured run (BENCHMARKS.md, session 14).
      */
-    private static final int DELIVERY_WARMUP = Integer.getInteger("bench.deliveryWarmup", 10_000);
-    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? Integer.getInteger("bench.deliveryWarmupRounds", 4) : 0;
+    private static final int DELIVERY_WARMUP = intSetting("bench.deliveryWarmup", 10_000);
+    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? intSetting("bench.deliveryWarmupRounds", 8) : 0;
     private static final int BACKLOG_RATE = 50;
     /**
      * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
      * arrive in nearly sorted order, so each store commit rewrites one or two leaves of the key's index;
      * scattered ones, a leaf each (see BENCHMARKS.md, session 11).
      */
-    private static final boolean SCATTERED_IDS = Boolean.getBoolean("bench.scatteredIds");
+    private static final boolean SCATTERED_IDS = Boolean.parseBoolean(setting("bench.scatteredIds", "false"));
     /** Which parts run (all by default): accept, latency, delivery, drain, plain, restart, cds, filedrop. */
-    private static final List<String> PHASES = List.of(System.getProperty("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
+    private static final List<String> PHASES = List.of(setting("bench.phases", "accept,latency,delivery,drain,plain,restart,cds,filedrop")
             .split(","));
     /**
      * Merchants the delivery runs' verifications are spread over, each limited to 1,000 calls a second
      * (the most the admin API allows): with 4 until session 13, their limits capped the run at about
      * 3,960 awards a second (a slot is held until 1 s + 10 ms after its answer), and a warm bridge reached 3,760.
      */
-    private static final int DELIVERY_MERCHANTS = Integer.getInteger("bench.deliveryMerchants", 16);
-    private static final int PLAIN_LOOP_THREADS = Integer.getInteger("bench.plainThreads", 16);
+    private static final int DELIVERY_MERCHANTS = intSetting("bench.deliveryMerchants", 16);
+    private static final int PLAIN_LOOP_THREADS = intSetting("bench.plainThreads", 16);
     /** Starts each way (with and without the archive) of the cds phase. */
     private static final int STARTS = 3;
 
@@ -87,12 +94,26 @@ public final class Benchmark {
      */
     static final String README_JVM_OPTIONS =
             "-Xms128m -Xmx256m -XX:+UseParallelGC -XX:-UseAdaptiveSizePolicy -XX:TrimNativeHeapInterval=1000";
+    /** The bridge's JVM options; the benchmark adds its archive unless they name one. */
+    private static final String BRIDGE_JVM_ARGS = setting("bench.bridge.jvmArgs", README_JVM_OPTIONS).trim();
+    /** Rows of the file drop's CSV (figure 6). */
+    private static final int FILE_ROWS = intSetting("bench.fileRows", 1_000_000);
 
     private final List<String> report = new ArrayList<>();
     private final Path jar;
     private final List<String> jvmArgs;
     private final YotpoStandIn yotpo = new YotpoStandIn();
     private BridgeJar bridge;
+
+    /** The system property's value, else its default, which {@link #DEFAULTS} notes. */
+    private static String setting(String name, String byDefault) {
+        DEFAULTS.put(name, byDefault);
+        return System.getProperty(name, byDefault);
+    }
+
+    private static int intSetting(String name, int byDefault) {
+        return Integer.parseInt(setting(name, Integer.toString(byDefault)).trim());
+    }
 
     /** JVM options as a reader knows them: the archive by its file name. */
     private static String shown(List<String> options) {
@@ -121,7 +142,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
-        String extra = System.getProperty("bench.bridge.jvmArgs", README_JVM_OPTIONS).trim();
+        String extra = BRIDGE_JVM_ARGS;
         List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         Path archive = archiveOf(jar);
         if (Files.exists(archive) && jvmArgs.stream().noneMatch(Benchmark::choosesArchive)) {
@@ -213,7 +234,7 @@ public final class Benchmark {
 
     /** Figure 6: the file drop's own benchmark (FileDropBenchmark) in a JVM capped at 256 MB of heap, serial collector. */
     private void fileDrop() throws Exception {
-        int rows = Integer.getInteger("bench.fileRows", 1_000_000);
+        int rows = FILE_ROWS;
         progress("file drop: " + rows + " rows, in a JVM with -Xmx256m -XX:+UseSerialGC (FileDropBenchmark)");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FileDropBenchmark.class.getName(),
