@@ -67,7 +67,7 @@ public final class Benchmark {
      * through the measured run (BENCHMARKS.md, session 14).
      */
     private static final int DELIVERY_WARMUP = intSetting("bench.deliveryWarmup", 10_000);
-    private static final int DELIVERY_WARMUP_ROUNDS = DELIVERY_WARMUP > 0 ? intSetting("bench.deliveryWarmupRounds", 8) : 0;
+    private static final int DELIVERY_WARMUP_ROUNDS = intSetting("bench.deliveryWarmupRounds", 8);
     private static final int BACKLOG_RATE = 50;
     /**
      * Verification ids scattered over the key space ({run}-{16 hex digits}) instead of {run}-{n}: numbered ids
@@ -142,8 +142,7 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/gocertify-yotpo-bridge.jar");
-        String extra = BRIDGE_JVM_ARGS;
-        List<String> jvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        List<String> jvmArgs = BRIDGE_JVM_ARGS.isEmpty() ? List.of() : List.of(BRIDGE_JVM_ARGS.split("\\s+"));
         Path archive = archiveOf(jar);
         if (Files.exists(archive) && jvmArgs.stream().noneMatch(Benchmark::choosesArchive)) {
             // as README's command runs it: mapping the class-data-sharing archive mvn package wrote beside the jar
@@ -234,11 +233,10 @@ public final class Benchmark {
 
     /** Figure 6: the file drop's own benchmark (FileDropBenchmark) in a JVM capped at 256 MB of heap, serial collector. */
     private void fileDrop() throws Exception {
-        int rows = FILE_ROWS;
-        progress("file drop: " + rows + " rows, in a JVM with -Xmx256m -XX:+UseSerialGC (FileDropBenchmark)");
+        progress("file drop: " + FILE_ROWS + " rows, in a JVM with -Xmx256m -XX:+UseSerialGC (FileDropBenchmark)");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), FileDropBenchmark.class.getName(),
-                String.valueOf(rows)).redirectErrorStream(true).start();
+                String.valueOf(FILE_ROWS)).redirectErrorStream(true).start();
         String rate = "?";
         String heap = "?";
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -259,7 +257,7 @@ public final class Benchmark {
             }
         }
         int exit = process.waitFor();
-        row("6", String.format("file drop: a %,d-row CSV, records per second (from the drop to .done, deliveries paused)", rows),
+        row("6", String.format("file drop: a %,d-row CSV, records per second (from the drop to .done, deliveries paused)", FILE_ROWS),
                 rate + (exit == 0 ? "" : " (exit " + exit + ")"), "", null);
         row("6", "file drop: peak heap", heap, "within -Xmx256m", exit == 0 && !"?".equals(heap));
     }
@@ -551,7 +549,7 @@ public final class Benchmark {
         // the path to be compiled in the next (BENCHMARKS.md, session 14). Rounds go on until the JIT took
         // under a tenth of a round's CPU. The plain loop's warm-up round is as large as all of them.
         int warmedUp = 0;
-        for (int round = 1; round <= DELIVERY_WARMUP_ROUNDS; round++) {
+        for (int round = 1; DELIVERY_WARMUP > 0 && round <= DELIVERY_WARMUP_ROUNDS; round++) {
             Run warm = deliveryRun("warm" + round, DELIVERY_WARMUP);
             warmedUp += warm.arrived;
             progress(String.format("delivery warm-up %d: %d awards = %.0f/s, CPU %.2f ms/award, of it the JIT %.2f", round,
