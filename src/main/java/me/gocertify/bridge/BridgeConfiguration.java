@@ -21,13 +21,11 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.DefaultExchangeFormatter;
-import org.apache.camel.support.service.ServiceSupport;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -48,6 +46,7 @@ import me.gocertify.bridge.merchant.MerchantRegistry;
 import me.gocertify.bridge.ops.LogMask;
 import me.gocertify.bridge.ops.BridgeMetrics;
 import me.gocertify.bridge.ops.DatabaseHealthCheck;
+import me.gocertify.bridge.ops.GcPauseMetrics;
 import me.gocertify.bridge.ops.HawtioConsole;
 import me.gocertify.bridge.ops.OpenApiDocument;
 import me.gocertify.bridge.ops.SharedMBeanInfo;
@@ -128,7 +127,7 @@ public final class BridgeConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
-        bindJvmMetrics(camel, meters);
+        bindJvmMetrics(meters);
         if (groupCommit != null) {
             BridgeMetrics.groupCommits(meters, groupCommit);
         }
@@ -316,18 +315,11 @@ public final class BridgeConfiguration implements CamelConfiguration {
      * camel.metrics.binders: Camel finds named binders by reading Micrometer's whole class index
      * (Jandex) at start, about a tenth of a second of the start on a small machine.
      */
-    private static void bindJvmMetrics(CamelContext camel, MeterRegistry meters) throws Exception {
-        JvmGcMetrics gc = new JvmGcMetrics();
-        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ProcessorMetrics(),
-                new UptimeMetrics())) {
+    private static void bindJvmMetrics(MeterRegistry meters) {
+        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), new GcPauseMetrics(), new JvmThreadMetrics(),
+                new ProcessorMetrics(), new UptimeMetrics())) {
             binder.bindTo(meters);
         }
-        camel.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() throws Exception {
-                gc.close();
-            }
-        });
     }
 
     /** Typed reads of resolved settings; a missing one stops the start with its name. */

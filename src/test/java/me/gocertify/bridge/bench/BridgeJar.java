@@ -126,12 +126,12 @@ final class BridgeJar implements AutoCloseable {
     }
 
     /**
-     * The bridge's collector pauses so far, from its Prometheus metrics (Micrometer's jvm_gc_pause_seconds,
-     * every collector and cause summed): {count, total seconds, and of them the full collections' count and
-     * total seconds}.
+     * The bridge's collector pauses so far, from its Prometheus metrics (jvm_gc_pause_seconds, polled from the
+     * collectors' MXBeans by ops.GcPauseMetrics, every collector summed): {count, total seconds, and of them the
+     * full collections' count and total seconds}.
      */
     double[] gcPauses() {
-        // Micrometer writes a sample's labels sorted by name: action comes first
+        // Micrometer writes a sample's labels sorted by name: action comes first, as GcPauseMetrics tags it
         String full = "{action=\"end of major GC\"";
         return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count" + full,
                 "jvm_gc_pause_seconds_sum" + full);

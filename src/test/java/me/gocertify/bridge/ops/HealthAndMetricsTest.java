@@ -7,10 +7,14 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -145,10 +149,34 @@ class HealthAndMetricsTest {
                 .untilAsserted(() -> assertThat(gauge(metrics(), "bridge_store_compacting_seconds_total")).isPositive());
     }
 
+    @Test
+    void theCollectorsPausesAreReadFromTheirMXBeansWhenScraped() {
+        System.gc(); // a collection of the whole heap, with any of the JDK's stop-the-world collectors
+        Map<String, Long> counted = new LinkedHashMap<>();
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            counted.put(collector.getName(), collector.getCollectionCount());
+        }
+        String metrics = metrics();
+        List<String> pauses = metrics.lines().filter(line -> line.startsWith("jvm_gc_pause_seconds_count{")).toList();
+        assertThat(pauses).as("one count a collector").hasSize(counted.size());
+        counted.forEach((name, count) -> assertThat(pauses).as(name + " counted at least as often as before the scrape")
+                .anySatisfy(line -> assertThat(line).contains(",gc=\"" + name + "\"}")
+                        .satisfies(sample -> assertThat(sampleValue(sample)).isGreaterThanOrEqualTo(count))));
+        assertThat(pauses.stream().filter(line -> line.contains("action=\"end of major GC\""))
+                .mapToDouble(HealthAndMetricsTest::sampleValue).sum()).as("System.gc()'s full collection").isGreaterThanOrEqualTo(1);
+        assertThat(metrics).as("the pauses' total time is there too").contains("jvm_gc_pause_seconds_sum{action=")
+                .as("no metric that needs the JDK's notification after every collection")
+                .doesNotContain("jvm_gc_memory_allocated_bytes");
+    }
+
     private String metrics() {
         var response = bridge.get(bridge.managementUrl("/observe/metrics"));
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
+    }
+
+    private static double sampleValue(String sample) {
+        return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
     }
 
     private static double gauge(String metrics, String name) {
