@@ -379,7 +379,7 @@ public final class Benchmark {
             }
         }
         double barePeak = 0;
-        double half = 0;
+        double openLoopRate = 0;
         String floorRow = "?";
         Process bare = startBareServer();
         try (LoadGenerator load = new LoadGenerator(barePort, headers, 202)) {
@@ -399,10 +399,10 @@ public final class Benchmark {
             }
             // the floor for the p99 below: the same open loop at the same rate against a server that does no work
             // (the load generator's own pauses and the machine's scheduling show here too)
-            half = OPEN_LOOP_RATE > 0 ? OPEN_LOOP_RATE : Math.max(1, Math.round(peak / 2));
-            Result floor = load.openLoop(webhooks("accept", "bare-half"), half, 256, Duration.ofSeconds(WARMUP),
+            openLoopRate = OPEN_LOOP_RATE > 0 ? OPEN_LOOP_RATE : Math.max(1, Math.round(peak / 2));
+            Result floor = load.openLoop(webhooks("accept", "bare-half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
-            progress(String.format("accept, bare Vert.x, open loop at %.0f/s: %s", half, floor.latencies().summary()));
+            progress(String.format("accept, bare Vert.x, open loop at %.0f/s: %s", openLoopRate, floor.latencies().summary()));
             floorRow = String.format("%.1f ms / %.1f ms, %d errors", floor.latencies().percentileMillis(50),
                     floor.latencies().percentileMillis(99), floor.errors());
         } finally {
@@ -418,7 +418,7 @@ public final class Benchmark {
             double[] pausesBefore = bridge.gcPauses();
             double[] commitsBefore = bridge.storeCommits();
             long began = System.nanoTime();
-            Result result = load.openLoop(webhooks("accept", "half"), half, 256, Duration.ofSeconds(WARMUP),
+            Result result = load.openLoop(webhooks("accept", "half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
             double seconds = (System.nanoTime() - began) / 1e9;
             String writer = writer(commitsBefore, bridge.storeCommits(), began);
@@ -437,16 +437,16 @@ public final class Benchmark {
                     windows[0], windows[1], writer);
             // when the slowest requests were due, by the wall clock: to look them up in a JFR recording of the bridge
             progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s; the windows with most of the"
-                    + " slowest 1%% began at (UTC, how many each): %s", half, result.ok(), result.errors(),
+                    + " slowest 1%% began at (UTC, how many each): %s", openLoopRate, result.ok(), result.errors(),
                     result.latencies().summary(), collector, result.latencies().slowestWindowTimes(8)));
             double p99 = result.latencies().percentileMillis(99);
             row("1", String.format("webhook latency at %s (%.0f/s, open loop), p50 / p99",
-                    OPEN_LOOP_RATE > 0 ? "a fixed rate" : "half the peak", half),
+                    OPEN_LOOP_RATE > 0 ? "a fixed rate" : "half the peak", openLoopRate),
                     String.format("%.1f ms / %.1f ms, %d errors (%s)", result.latencies().percentileMillis(50), p99, result.errors(),
                             collector), OPEN_LOOP_RATE > 0 ? "(the goal is at half the peak)" : "p99 <= 20 ms",
                     OPEN_LOOP_RATE > 0 ? null : p99 <= 20 && result.errors() == 0);
         }
-        row("1", String.format("the same open loop against the bare Vert.x server (%.0f/s), p50 / p99", half), floorRow, "",
+        row("1", String.format("the same open loop against the bare Vert.x server (%.0f/s), p50 / p99", openLoopRate), floorRow, "",
                 null);
     }
 
