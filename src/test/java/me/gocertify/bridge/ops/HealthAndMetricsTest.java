@@ -175,13 +175,14 @@ class HealthAndMetricsTest {
         return response.body();
     }
 
+    /** A Prometheus sample's value: "name{labels} value". */
     private static double sampleValue(String sample) {
-        return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
+        return Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1).trim());
     }
 
     private static double gauge(String metrics, String name) {
         return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()))
+                .map(HealthAndMetricsTest::sampleValue)
                 .orElseThrow(() -> new AssertionError(name + " missing from\n" + metrics));
     }
 }
