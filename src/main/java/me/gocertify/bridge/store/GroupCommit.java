@@ -87,6 +87,8 @@ public final class GroupCommit extends ServiceSupport {
     private volatile long committingNanos;
     private volatile long compactingNanos;
     private boolean compactionFailed;
+    /** The steps of H2's compaction, taken by the writer thread only. */
+    private final H2Compaction compaction = new H2Compaction();
 
     /** @param maxBatch at most this many callers' work in one transaction */
     public GroupCommit(DataSource dataSource, int maxBatch) {
@@ -217,7 +219,7 @@ public final class GroupCommit extends ServiceSupport {
     private void compact(boolean idle) {
         long began = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
-            H2Compaction.step(c, idle);
+            compaction.step(c, idle);
             compactionFailed = false;
         } catch (SQLException | RuntimeException e) {
             if (!compactionFailed) {
