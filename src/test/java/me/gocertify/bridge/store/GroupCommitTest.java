@@ -133,12 +133,14 @@ class GroupCommitTest {
         long afterFirst = Files.size(dir.resolve("store.mv.db"));
         // the writer, idle, takes a step every 100 ms until the chunks are H2Compaction's share live
         await().atMost(Duration.ofSeconds(60)).until(() -> chunksLive() >= H2Compaction.TARGET_FILL_RATE);
-        insertScattered(20_000);
+        insertScattered(2_500);
 
-        assertThat(jdbc.query("SELECT COUNT(*) FROM verification", row -> row.getInt(1))).containsExactly(40_000);
-        // the second 20,000 went largely into the space the compaction freed: 121 MB, then 164 MB; without
-        // the compaction the await above never ends, and the file doubled (163 MB, then 333 MB)
-        assertThat(Files.size(dir.resolve("store.mv.db"))).isLessThan(afterFirst * 7 / 4);
+        assertThat(jdbc.query("SELECT COUNT(*) FROM verification", row -> row.getInt(1))).containsExactly(22_500);
+        // the next rows went into the space the compaction freed: the file (about 100 MB) grew by under 1% in
+        // three runs; with H2 told not to reuse freed space, by 30 and 31%, and without the compaction the
+        // await above never ends. A longer burst outruns the steps (BENCHMARKS.md, session 11): another
+        // 20,000 rows grew the file by 31 to 94%, with how much depending on the machine's speed.
+        assertThat(Files.size(dir.resolve("store.mv.db"))).isLessThan(afterFirst * 11 / 10);
     }
 
     private void insertScattered(int rows) throws Exception {
