@@ -41,13 +41,13 @@ final class H2Compaction {
      */
     static final int BYTES_A_STEP = 64 * 1024;
     /**
-     * The most a step may move after steps that moved nothing though the chunks were sparse (see
-     * {@link #step}): H2 never picks a chunk that alone holds more live data than the step may move.
+     * The most an idle step may move after idle steps that moved nothing though the chunks were sparse
+     * (see {@link #step}): H2 never picks a chunk that alone holds more live data than the step may move.
      */
-    static final int MAX_BYTES_A_STEP = 64 * BYTES_A_STEP;
+    static final int MAX_BYTES_AN_IDLE_STEP = 64 * BYTES_A_STEP;
 
-    /** What the next step may move: {@link #BYTES_A_STEP} unless the last ones moved nothing. */
-    private int bytesNextStep = BYTES_A_STEP;
+    /** What the next idle step may move: {@link #BYTES_A_STEP} unless the last ones moved nothing. */
+    private int bytesNextIdleStep = BYTES_A_STEP;
 
     /**
      * One step, on the store the connection belongs to. The pages it moved reach the file with the next
@@ -59,8 +59,10 @@ final class H2Compaction {
      * GroupCommitTest, chunks that earlier steps had written, 64 to 92 KB live in 150 to 230 KB),
      * nothing is left: every step moves nothing, and while no commit comes the file is never compacted
      * further (in 4 of 13 runs of that test's compaction alone, the steps stopped for good at about 20%
-     * live). So a step that moved nothing while the chunks are sparse doubles the next one's size, up to
-     * {@link #MAX_BYTES_A_STEP}, and one that moved something sets it back.
+     * live). So an idle step that moved nothing while the chunks are sparse doubles the next idle one's
+     * size, up to {@link #MAX_BYTES_AN_IDLE_STEP}, and a step that moved something sets it back. Steps
+     * under load keep {@link #BYTES_A_STEP}: the commits waiting wait for the step, and new chunks soon
+     * give H2 others to pick.
      */
     void step(Connection connection, boolean idle) throws SQLException {
         MVStore store = storeOf(connection);
@@ -71,19 +73,20 @@ final class H2Compaction {
 
     /** {@link #step(Connection, boolean)} on the store itself. */
     void step(MVStore store, boolean idle) {
-        if (store.compact(TARGET_FILL_RATE, bytesNextStep)) {
-            bytesNextStep = BYTES_A_STEP;
+        if (store.compact(TARGET_FILL_RATE, idle ? bytesNextIdleStep : BYTES_A_STEP)) {
+            bytesNextIdleStep = BYTES_A_STEP;
             if (idle) {
                 store.commit();
             }
-        } else if (bytesNextStep < MAX_BYTES_A_STEP && store.getFileStore().getChunksFillRate() < TARGET_FILL_RATE) {
-            bytesNextStep *= 2;
+        } else if (idle && bytesNextIdleStep < MAX_BYTES_AN_IDLE_STEP
+                && store.getFileStore().getChunksFillRate() < TARGET_FILL_RATE) {
+            bytesNextIdleStep *= 2;
         }
     }
 
-    /** What the next step may move, in bytes of live pages. */
-    int bytesNextStep() {
-        return bytesNextStep;
+    /** What the next idle step may move, in bytes of live pages. */
+    int bytesNextIdleStep() {
+        return bytesNextIdleStep;
     }
 
     /** H2's store behind the connection; null for a connection to H2's TCP server (no engine in this process). */
