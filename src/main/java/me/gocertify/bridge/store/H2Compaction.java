@@ -56,13 +56,12 @@ final class H2Compaction {
      * <p>H2 picks the chunks to move as the most worth moving whose live data add up to the step's size,
      * dropping the least worth while the sum is over: a chunk whose own live data are over it is dropped
      * too, and with it every chunk less worth than it. When that chunk is the one most worth moving (in
-     * GroupCommitTest, chunks that earlier steps had written, 64 to 92 KB live in 150 to 230 KB),
-     * nothing is left: every step moves nothing, and while no commit comes the file is never compacted
-     * further (in 4 of 13 runs of that test's compaction alone, the steps stopped for good at about 20%
-     * live). So an idle step that moved nothing while the chunks are sparse doubles the next idle one's
-     * size, up to {@link #MAX_BYTES_AN_IDLE_STEP}, and a step that moved something sets it back. Steps
-     * under load keep {@link #BYTES_A_STEP}: the commits waiting wait for the step, and new chunks soon
-     * give H2 others to pick.
+     * GroupCommitTest, chunks of just over 64 KB live, likely written by earlier steps), nothing is left:
+     * every step moves nothing, and while no commit comes the file is never compacted further (in 4 of 13
+     * runs of that test's compaction alone, the steps stopped for good at about 20% live). So an idle step
+     * that moved nothing while the chunks are sparse doubles the next idle one's size, up to {@link
+     * #MAX_BYTES_AN_IDLE_STEP}, and a step that moved something sets it back. Steps under load keep {@link
+     * #BYTES_A_STEP}: the commits waiting wait for the step, and new chunks soon give H2 others to pick.
      */
     void step(Connection connection, boolean idle) throws SQLException {
         MVStore store = storeOf(connection);
