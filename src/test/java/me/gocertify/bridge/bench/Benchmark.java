@@ -226,7 +226,9 @@ public final class Benchmark {
             bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
             row("5", "start to ready again, on the data of this run", String.format("%.2f s", bridge.readyMillis / 1000),
                     "<= 3 s", bridge.readyMillis <= 3000);
-            bridge.close();
+            double stopMillis = bridge.stop();
+            row("5", "stop: SIGTERM to exit, the same bridge idle (graceful: routes stopped, store closed)",
+                    String.format("%.2f s", stopMillis / 1000), "", null);
         }
         if (PHASES.contains("cds")) {
             classDataSharing(log);

@@ -212,10 +212,17 @@ final class BridgeJar implements AutoCloseable {
     /** SIGTERM, the graceful shutdown; then waits for the exit. */
     @Override
     public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** As {@link #close}, timed: milliseconds from SIGTERM to the process's exit (60 s and more: killed). */
+    double stop() throws InterruptedException {
         sampler.shutdownNow();
+        long signalled = System.nanoTime();
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
+        return (System.nanoTime() - signalled) / 1e6;
     }
 }
