@@ -41,11 +41,11 @@ public final class BridgeMetrics implements Consumer<String> {
     private static final List<String> BREAKER_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN");
     private static final int MAX_MERCHANT_LABELS = 1000;
     /**
-     * The next read waits at least this many times as long as the last one took. The oldest pending
-     * verification's age is read from every row waiting (received_at is in no index: one more index
-     * would cost every webhook and every delivery a write more): on H2, a back-log of 730,000 took
-     * about a second a read (BENCHMARKS.md, session 15), so every 5 s would keep a fifth of a core busy
-     * while a back-log is largest. So a read of 1 s is next repeated 20 s later.
+     * The next read waits at least this many times as long as the last one took. The count and the oldest
+     * pending verification's age are read from every entry waiting in the due index, which carries
+     * received_at for them since session 30 (migration V4; from the rows themselves a back-log of 1.4
+     * million took 5 s of CPU a read, from the index 1.6 s): every 5 s that would keep a core busy a
+     * fifth of the time while a back-log is largest. So a read of 1 s is next repeated 20 s later.
      */
     private static final int READ_SHARE = 20;
 

@@ -25,8 +25,8 @@ import me.gocertify.bridge.store.Jdbc;
 /**
  * The pending gauges read the store when scraped, at most once per refresh interval, and after a slow
  * read only once twenty times its length has passed, so a large back-log (whose oldest verification
- * is found by reading every waiting row) never keeps the store busy with metrics; the oldest one's age
- * still grows between reads.
+ * is found by reading every waiting entry of the due index) never keeps the store busy with metrics; the
+ * oldest one's age still grows between reads.
  */
 class PendingGaugesTest {
 
@@ -107,6 +107,15 @@ class PendingGaugesTest {
         // the second scrape is answered from the first read (20 s to wait), yet counts the age at its own time
         assertThat(first).isGreaterThanOrEqualTo(60);
         assertThat(second - first).isEqualTo(2);
+    }
+
+    @Test
+    void theGaugesColumnsAreAllInTheDueIndexSoNoRowIsRead() {
+        // status and received_at (with the row id) are all the read needs: H2 and PostgreSQL answer it from the
+        // index's entries, several times faster over a large back-log than from the rows (migration V4)
+        assertThat(jdbc.query("SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE INDEX_NAME = 'VERIFICATION_DUE'"
+                + " ORDER BY ORDINAL_POSITION", row -> row.getString(1)))
+                .containsExactly("STATUS", "MERCHANT_ID", "NEXT_ATTEMPT_AT", "RECEIVED_AT");
     }
 
     /** Scrapes the pending count, records three more pending verifications, then scrapes until they show. */
