@@ -44,8 +44,8 @@ public final class BridgeMetrics implements Consumer<String> {
      * The next read waits at least this many times as long as the last one took. The count and the oldest
      * pending verification's age are read from every entry waiting in the due index, which carries
      * received_at for them since session 30 (migration V4; from the rows themselves a back-log of 1.4
-     * million took 5 s of CPU a read, from the index 1.6 s): every 5 s that would keep a core busy a
-     * fifth of the time while a back-log is largest. So a read of 1 s is next repeated 20 s later.
+     * million took 5 s of CPU a read, from the index 1.6 s): a read of a second every 5 s would keep a
+     * core busy a fifth of the time while a back-log is largest. So a read of 1 s is next repeated 20 s later.
      */
     private static final int READ_SHARE = 20;
 
