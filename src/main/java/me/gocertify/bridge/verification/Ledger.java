@@ -7,12 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.apache.camel.Body;
 
@@ -36,6 +38,15 @@ public final class Ledger {
     private static final String INSERT_NOT_DUE = insertWithNextAttempt("NULL");
     private static final String DELIVERY_COLUMNS =
             "merchant_id, verification_id, campaign, email, verified_at, received_at, attempts, check_first";
+    /**
+     * The merchant's counts by status, one count a status, each a range of the due index (status,
+     * merchant_id, ...) counted without reading its rows. Grouping the merchant's rows by status read every
+     * one of them, found by the primary key: for a merchant of 534,000 verifications on H2, 1.1 to 1.4 s a
+     * call, against 0.34 to 0.37 s from the index (BENCHMARKS.md, session 30).
+     */
+    private static final String COUNTS_BY_STATUS_SQL = Arrays.stream(VerificationStatus.values())
+            .map(status -> "SELECT '" + status + "', COUNT(*) FROM verification WHERE status = '" + status + "' AND merchant_id = ?")
+            .collect(Collectors.joining(" UNION ALL "));
 
     private final Jdbc jdbc;
     private final String claimSql;
@@ -321,12 +332,17 @@ public final class Ledger {
                 }, merchantId, verificationId).stream().findFirst();
     }
 
-    /** How many of the merchant's verifications stand in each public status. */
+    /** How many of the merchant's verifications stand in each public status (those with none left out). */
     public Map<String, Integer> countsByStatus(String merchantId) {
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        jdbc.query("SELECT status, COUNT(*) FROM verification WHERE merchant_id = ? GROUP BY status",
-                row -> counts.merge(VerificationStatus.valueOf(row.getString(1)).publicName(), row.getInt(2), Integer::sum),
-                merchantId);
+        Object[] parameters = new Object[VerificationStatus.values().length];
+        Arrays.fill(parameters, merchantId);
+        jdbc.query(COUNTS_BY_STATUS_SQL, row -> {
+            if (row.getInt(2) > 0) {
+                counts.merge(VerificationStatus.valueOf(row.getString(1)).publicName(), row.getInt(2), Integer::sum);
+            }
+            return null;
+        }, parameters);
         return counts;
     }
 
