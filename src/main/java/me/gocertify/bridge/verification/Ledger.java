@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -335,14 +336,12 @@ public final class Ledger {
     /** How many of the merchant's verifications stand in each public status (those with none left out). */
     public Map<String, Integer> countsByStatus(String merchantId) {
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        Object[] parameters = new Object[VerificationStatus.values().length];
-        Arrays.fill(parameters, merchantId);
-        jdbc.query(COUNTS_BY_STATUS_SQL, row -> {
-            if (row.getInt(2) > 0) {
-                counts.merge(VerificationStatus.valueOf(row.getString(1)).publicName(), row.getInt(2), Integer::sum);
+        for (Map.Entry<String, Integer> count : jdbc.query(COUNTS_BY_STATUS_SQL, row -> Map.entry(row.getString(1), row.getInt(2)),
+                Collections.nCopies(VerificationStatus.values().length, merchantId).toArray())) {
+            if (count.getValue() > 0) {
+                counts.merge(VerificationStatus.valueOf(count.getKey()).publicName(), count.getValue(), Integer::sum);
             }
-            return null;
-        }, parameters);
+        }
         return counts;
     }
 
