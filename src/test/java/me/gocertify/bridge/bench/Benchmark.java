@@ -420,6 +420,10 @@ public final class Benchmark {
         try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
             double[] pausesBefore = bridge.gcPauses();
             double[] commitsBefore = bridge.storeCommits();
+            // how full the old generation came to the open loop: after the bridge's saturating runs its idle
+            // compaction promotes more while the bare server runs, so that a full collection falls early in
+            // the loop (BENCHMARKS.md, session 31)
+            double[] oldGeneration = bridge.oldGeneration();
             long began = System.nanoTime();
             Result result = load.openLoop(webhooks("accept", "half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
@@ -433,11 +437,11 @@ public final class Benchmark {
             // long, a full collection apart (60 to 130 ms, about one every minute or two at this load), and
             // whether the slowest requests came in a few stalls or all through the run
             int[] windows = result.latencies().slowestWindows();
-            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time, %s; "
-                    + "the slowest 1%% due in %d of the run's %d windows of 50 ms; %s", pauses,
-                    pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
+            String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time, %s, "
+                    + "the old generation %.0f of %.0f MB used as the loop began; the slowest 1%% due in %d of the run's %d "
+                    + "windows of 50 ms; %s", pauses, pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
                     full == 0 ? "no full collection" : String.format("%.0f full (%.0f ms)", full, 1000 * (pausesAfter[3] - pausesBefore[3])),
-                    windows[0], windows[1], writer);
+                    oldGeneration[0] / (1 << 20), oldGeneration[1] / (1 << 20), windows[0], windows[1], writer);
             // when the slowest requests were due, by the wall clock: to look them up in a JFR recording of the bridge
             progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s; the windows with most of the"
                     + " slowest 1%% began at (UTC, how many each): %s", openLoopRate, result.ok(), result.errors(),

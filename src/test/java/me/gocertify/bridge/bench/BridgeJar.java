@@ -162,6 +162,21 @@ final class BridgeJar implements AutoCloseable {
                 "jvm_gc_pause_seconds_sum" + full);
     }
 
+    /**
+     * The old generation's bytes in use and committed, {used, committed}, whichever collector's it is (the
+     * parallel collector's, G1's or the serial one's): how near the next full collection is.
+     */
+    double[] oldGeneration() {
+        List<String> names = new ArrayList<>();
+        for (String metric : List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes")) {
+            for (String pool : List.of("PS Old Gen", "G1 Old Gen", "Tenured Gen")) {
+                names.add(metric + "{area=\"heap\",id=\"" + pool + "\"");
+            }
+        }
+        double[] sums = metrics(names.toArray(String[]::new));
+        return new double[] {sums[0] + sums[1] + sums[2], sums[3] + sums[4] + sums[5]};
+    }
+
     /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
     double[] storeCommits() {
         return metrics("bridge_store_commits_total", "bridge_store_commit_writes_total", "bridge_store_committing_seconds_total",
