@@ -359,7 +359,7 @@ public final class Benchmark {
                 int c = CONCURRENCY[i];
                 warmUntilCompiled(load, bridge.pid(), "bridge", "c" + c, c);
                 // the scrape first: a read of the pending gauges it may set off is not this run's CPU
-                double[] commitsBefore = bridge.storeCommits();
+                double[] commitsBefore = bridge.scrape().storeCommits();
                 ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
                 long began = System.nanoTime();
                 Result result = load.closedLoop(webhooks("accept", "c" + c), c, Duration.ofSeconds(WARMUP),
@@ -368,7 +368,7 @@ public final class Benchmark {
                 ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
                 double cpuPerRequest = cpuAfter.perUnit(cpuBefore, result.sent());
                 String threads = cpuAfter.byGroupPerUnit(cpuBefore, result.sent());
-                String writer = writer(commitsBefore, bridge.storeCommits(), began);
+                String writer = writer(commitsBefore, bridge.scrape().storeCommits(), began);
                 progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %s; by thread: %s",
                         c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writer, threads));
                 bridgeRates[i] = result.rate();
@@ -418,23 +418,24 @@ public final class Benchmark {
         row("1", "bridge's CPU a webhook at its peak, by thread", peakThreads, "", null);
 
         try (LoadGenerator load = new LoadGenerator(bridge.port, headers, 202)) {
-            double[] pausesBefore = bridge.gcPauses();
-            double[] commitsBefore = bridge.storeCommits();
-            // how full the old generation came to the open loop: after the bridge's saturating runs its idle
-            // compaction promotes more while the bare server runs, so that a full collection falls early in
-            // the loop (BENCHMARKS.md, session 31)
-            double[] oldGeneration = bridge.oldGeneration();
+            BridgeJar.Metrics before = bridge.scrape();
+            double[] pausesBefore = before.gcPauses();
+            // how full the old generation came to the open loop: after the saturating runs the bridge's work
+            // while the bare server runs fills it, so that a full collection falls early in the loop
+            // (BENCHMARKS.md, session 31)
+            double[] oldGeneration = before.oldGeneration();
             long began = System.nanoTime();
             Result result = load.openLoop(webhooks("accept", "half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
             double seconds = (System.nanoTime() - began) / 1e9;
-            String writer = writer(commitsBefore, bridge.storeCommits(), began);
-            double[] pausesAfter = bridge.gcPauses();
+            BridgeJar.Metrics after = bridge.scrape();
+            String writer = writer(before.storeCommits(), after.storeCommits(), began);
+            double[] pausesAfter = after.gcPauses();
             double pauses = pausesAfter[0] - pausesBefore[0];
             double pausedSeconds = pausesAfter[1] - pausesBefore[1];
             double full = pausesAfter[2] - pausesBefore[2];
             // what bounds the p99 (BENCHMARKS.md): how often the collector stopped the bridge meanwhile and for how
-            // long, a full collection apart (60 to 130 ms, about one every minute or two at this load), and
+            // long, a full collection apart (60 to 145 ms, one every 25 to 30 s at this load: session 31), and
             // whether the slowest requests came in a few stalls or all through the run
             int[] windows = result.latencies().slowestWindows();
             String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time, %s, "
@@ -486,7 +487,7 @@ public final class Benchmark {
     }
 
     /**
-     * The store's writer between two readings of {@link BridgeJar#storeCommits()}: how many writes shared a
+     * The store's writer between two readings of {@link BridgeJar.Metrics#storeCommits()}: how many writes shared a
      * commit (a commit costs H2 about the same whatever it holds), and the share of the time it was busy
      * committing or compacting (the collector's pauses included): near 100%, the webhooks queued for it.
      */
@@ -617,7 +618,7 @@ public final class Benchmark {
         }
         // the scrape before the clock starts: it may set off a read of the pending gauges, which took seconds over
         // the accept runs' back-log before session 30 and held the merchants' release back meanwhile
-        double[] storeBefore = bridge.storeCommits();
+        double[] storeBefore = bridge.scrape().storeCommits();
         long released = System.nanoTime();
         ThreadCpu cpuBefore = ThreadCpu.of(bridge.pid());
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
@@ -644,7 +645,7 @@ public final class Benchmark {
             }
         }
         ThreadCpu cpuAfter = ThreadCpu.of(bridge.pid());
-        String store = writer(storeBefore, bridge.storeCommits(), released);
+        String store = writer(storeBefore, bridge.scrape().storeCommits(), released);
         return new Run(expected, arrived, Math.max(0, last - released) / 1e9, cpuAfter.perUnit(cpuBefore, arrived),
                 cpuAfter.perUnit(cpuBefore, arrived, ThreadCpu.JIT), cpuAfter.byGroupPerUnit(cpuBefore, arrived), store);
     }

@@ -150,49 +150,69 @@ final class BridgeJar implements AutoCloseable {
         peakRssKb.set(rssKb());
     }
 
-    /**
-     * The bridge's collector pauses so far, from its Prometheus metrics (jvm_gc_pause_seconds, polled from the
-     * collectors' MXBeans by ops.GcPauseMetrics, every collector summed): {count, total seconds, and of them the
-     * full collections' count and total seconds}.
-     */
-    double[] gcPauses() {
-        // Micrometer writes a sample's labels sorted by name: action comes first, as GcPauseMetrics tags it
-        String full = "{action=\"end of major GC\"";
-        return metrics("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count" + full,
-                "jvm_gc_pause_seconds_sum" + full);
-    }
-
-    /**
-     * The old generation's bytes in use and committed, {used, committed}, whichever collector's it is (the
-     * parallel collector's, G1's or the serial one's): how near the next full collection is.
-     */
-    double[] oldGeneration() {
-        List<String> names = new ArrayList<>();
-        for (String metric : List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes")) {
-            for (String pool : List.of("PS Old Gen", "G1 Old Gen", "Tenured Gen")) {
-                names.add(metric + "{area=\"heap\",id=\"" + pool + "\"");
-            }
-        }
-        double[] sums = metrics(names.toArray(String[]::new));
-        return new double[] {sums[0] + sums[1] + sums[2], sums[3] + sums[4] + sums[5]};
-    }
-
-    /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
-    double[] storeCommits() {
-        return metrics("bridge_store_commits_total", "bridge_store_commit_writes_total", "bridge_store_committing_seconds_total",
-                "bridge_store_compacting_seconds_total");
-    }
-
-    /**
-     * Each named metric of the bridge's /observe/metrics, summed over its labels (0 when absent); a name
-     * with a "{" counts only the samples whose name and first labels begin so.
-     */
-    private double[] metrics(String... names) {
+    /** One read of the bridge's Prometheus metrics (/observe/metrics): every figure below from the same moment. */
+    Metrics scrape() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
                 .timeout(Duration.ofSeconds(30)).build();
         try {
+            return new Metrics(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The samples of one scrape, read as the benchmark's figures. */
+    static final class Metrics {
+
+        private final String[] lines;
+
+        private Metrics(String[] lines) {
+            this.lines = lines;
+        }
+
+        /**
+         * The collector's pauses so far (jvm_gc_pause_seconds, polled from the collectors' MXBeans by
+         * ops.GcPauseMetrics, every collector summed): {count, total seconds, and of them the full
+         * collections' count and total seconds}.
+         */
+        double[] gcPauses() {
+            // Micrometer writes a sample's labels sorted by name: action comes first, as GcPauseMetrics tags it
+            String full = "{action=\"end of major GC\"";
+            return sums("jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count" + full,
+                    "jvm_gc_pause_seconds_sum" + full);
+        }
+
+        /**
+         * The old generation's bytes in use and committed, {used, committed}, whichever collector's it is (the
+         * parallel collector's, G1's or the serial one's): how near the next full collection is.
+         */
+        double[] oldGeneration() {
+            List<String> names = new ArrayList<>();
+            for (String metric : List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes")) {
+                for (String pool : List.of("PS Old Gen", "G1 Old Gen", "Tenured Gen")) {
+                    names.add(metric + "{area=\"heap\",id=\"" + pool + "\"");
+                }
+            }
+            double[] sums = sums(names.toArray(String[]::new));
+            return new double[] {sums[0] + sums[1] + sums[2], sums[3] + sums[4] + sums[5]};
+        }
+
+        /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
+        double[] storeCommits() {
+            return sums("bridge_store_commits_total", "bridge_store_commit_writes_total", "bridge_store_committing_seconds_total",
+                    "bridge_store_compacting_seconds_total");
+        }
+
+        /**
+         * Each named metric summed over its labels (0 when absent); a name with a "{" counts only the samples
+         * whose name and first labels begin so.
+         */
+        private double[] sums(String... names) {
             double[] sums = new double[names.length];
-            for (String line : HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+            for (String line : lines) {
                 // a sample is "name{labels} value" or "name value"; comments start with #
                 int labels = line.indexOf('{');
                 int nameEnd = labels >= 0 ? labels : line.indexOf(' ');
@@ -208,11 +228,6 @@ final class BridgeJar implements AutoCloseable {
                 }
             }
             return sums;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -61,7 +61,7 @@ final class CdsTraining {
                     .until(() -> yotpo.count(BridgeJar.guid(MERCHANT)) >= WEBHOOKS);
             // an operator's first reads: a verification's status and the metrics
             bridge.admin("GET", "/admin/merchants/" + MERCHANT + "/verifications/training-1", null);
-            bridge.gcPauses();
+            bridge.scrape();
         }
         if (!Files.exists(archive)) {
             // a JDK without its own base archive (or without CDS) writes none; the bridge then starts without
