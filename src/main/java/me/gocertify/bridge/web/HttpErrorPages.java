@@ -13,8 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * JSON answers for what Vert.x refuses before any Camel route runs: 413 from the body limit (read
- * no further than the limit), 415 for a form body its decoder refuses, 404 for an unknown path,
- * 405 for a wrong method, and, on the management port too, 400 for a URL that does not decode.
+ * no further than the limit), 415 for a form body its decoder refuses or a Content-Type that does not
+ * parse, 404 for an unknown path, 405 for a wrong method, and, on the management port too, 400 for a
+ * URL that does not decode.
  * Camel has no hook for these, so they are set on the Vert.x routers once the servers are up. Under
  * {@code /admin} a caller without the admin token is told 401 first, whatever else is wrong (contract 4),
  * so it learns nothing of which paths and methods there are.
@@ -35,7 +36,7 @@ public final class HttpErrorPages implements StartupListener {
             Router root = HttpPortRouters.root(server);
             if (root != null) {
                 // second: on the HTTP port the webhook's timing comes first (ops.WebhookTiming), so that these answers are timed too
-                root.route().order(Integer.MIN_VALUE + 1).handler(malformedUrls());
+                root.route().order(Integer.MIN_VALUE + 1).handler(malformedRequests());
             }
         }
         VertxPlatformHttpRouter router = HttpPortRouters.camels(context);
@@ -80,14 +81,21 @@ public final class HttpErrorPages implements StartupListener {
     }
 
     /**
-     * A path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
-     * request to the routes and throws, answering a plain-text 400 on the HTTP port and a 500 on the
-     * management port, with an error and its stack trace in the log each time. This early route of
-     * each server (on the HTTP port the first after the webhook's timing) decodes them (Vert.x keeps
-     * what it decoded for the routes after it) and answers such a request as the malformed request it is.
+     * What Vert.x cannot parse, answered as the malformed request it is instead of a 500 with an error and
+     * its stack trace in the log. This early route of each server (on the HTTP port the first after the
+     * webhook's timing) runs the parsing that would fail later:
+     * <ul>
+     * <li>a path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
+     * request to the routes and throws (a plain-text 400 on the HTTP port, a 500 on the management port);
+     * decoded here, what it decoded is kept for the routes after it: 400;
+     * <li>a Content-Type whose parameters do not parse ({@code ;="}: a lone quote): Camel's consumer reads
+     * the charset of every request through Vert.x's header parser, which then throws
+     * StringIndexOutOfBoundsException (found by the fuzz test): 415, or 401 first under /admin.
+     * </ul>
      */
-    private static Handler<RoutingContext> malformedUrls() {
-        Handler<RoutingContext> malformed = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));
+    private Handler<RoutingContext> malformedRequests() {
+        Handler<RoutingContext> malformedUrl = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));
+        Handler<RoutingContext> malformedType = adminFirst(answer(ClientError.unsupportedMediaType()));
         return rc -> {
             try {
                 rc.normalizedPath();
@@ -95,7 +103,13 @@ public final class HttpErrorPages implements StartupListener {
                     rc.request().params(); // what Vert.x's matching of a route with path parameters decodes
                 }
             } catch (IllegalArgumentException e) {
-                malformed.handle(rc);
+                malformedUrl.handle(rc);
+                return;
+            }
+            try {
+                rc.parsedHeaders().contentType().parameter("charset"); // as Camel's consumer reads it; parsed once, kept
+            } catch (RuntimeException e) { // whatever Vert.x's parser throws: the header is the client's
+                malformedType.handle(rc);
                 return;
             }
             rc.next();
