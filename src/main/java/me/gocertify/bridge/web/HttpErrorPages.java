@@ -1,5 +1,6 @@
 package me.gocertify.bridge.web;
 
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
@@ -8,14 +9,21 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+// Vert.x's header parser, the one RoutingContext uses, has no public entry point
+import io.vertx.ext.web.impl.HeaderParser;
+import io.vertx.ext.web.impl.ParsableHeaderValue;
+import io.vertx.ext.web.impl.ParsableLanguageValue;
+import io.vertx.ext.web.impl.ParsableMIMEValue;
 
 /**
  * JSON answers for what Vert.x refuses before any Camel route runs: 413 from the body limit (read
  * no further than the limit), 415 for a form body its decoder refuses or a Content-Type that does not
  * parse, 404 for an unknown path, 405 for a wrong method, and, on the management port too, 400 for a
- * URL that does not decode.
+ * URL that does not decode or an Accept header (or its Charset, Encoding, Language kin) that does not parse.
  * Camel has no hook for these, so they are set on the Vert.x routers once the servers are up. Under
  * {@code /admin} a caller without the admin token is told 401 first, whatever else is wrong (contract 4),
  * so it learns nothing of which paths and methods there are.
@@ -83,37 +91,65 @@ public final class HttpErrorPages implements StartupListener {
     /**
      * What Vert.x cannot parse, answered as the malformed request it is instead of a 500 with an error and
      * its stack trace in the log. This early route of each server (on the HTTP port the first after the
-     * webhook's timing) runs the parsing that would fail later:
+     * webhook's timing) runs the parsing that would throw later; what it parsed is kept for the routes:
      * <ul>
      * <li>a path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
-     * request to the routes and throws (a plain-text 400 on the HTTP port, a 500 on the management port);
-     * decoded here, what it decoded is kept for the routes after it: 400;
-     * <li>a Content-Type whose parameters do not parse ({@code ;="}: a lone quote): Camel's consumer reads
-     * the charset of every request through Vert.x's header parser, which then throws
-     * StringIndexOutOfBoundsException (found by the fuzz test): 415, or 401 first under /admin.
+     * request to the routes (a plain-text 400 on the HTTP port, a 500 on the management port): 400;
+     * <li>an Accept, Accept-Charset, Accept-Encoding or Accept-Language header that does not parse (a lone
+     * quote, {@code ;="}, on which Vert.x's header parser throws StringIndexOutOfBoundsException; found by
+     * the fuzz test): Vert.x parses them lazily, sorting a list of two or more when Camel's consumer first
+     * asks for any parsed header, and reading Accept to match a route that says what it produces (the
+     * management port's): 400;
+     * <li>a Content-Type whose parameters do not parse, the same way: Camel's consumer reads every request's
+     * charset from it: 415.
      * </ul>
+     * Under /admin, 401 first for the last two, as for every refusal there (the URL is read before the path
+     * can be). The headers are parsed here by Vert.x's own parser, but into values of their own: the
+     * request's parsed values remember a parse that failed as done, so a second look at them would not
+     * throw where the first did (and a later reader would then meet half-parsed values).
      */
     private Handler<RoutingContext> malformedRequests() {
         Handler<RoutingContext> malformedUrl = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));
+        Handler<RoutingContext> malformedAccept = adminFirst(answer(ClientError.invalid(null, "an Accept header is malformed")));
         Handler<RoutingContext> malformedType = adminFirst(answer(ClientError.unsupportedMediaType()));
         return rc -> {
-            try {
+            HttpServerRequest request = rc.request();
+            if (!parses(() -> {
                 rc.normalizedPath();
-                if (rc.request().query() != null) {
-                    rc.request().params(); // what Vert.x's matching of a route with path parameters decodes
+                if (request.query() != null) {
+                    request.params(); // what Vert.x's matching of a route with path parameters decodes
                 }
-            } catch (IllegalArgumentException e) {
+            })) {
                 malformedUrl.handle(rc);
-                return;
-            }
-            try {
-                rc.parsedHeaders().contentType().parameter("charset"); // as Camel's consumer reads it; parsed once, kept
-            } catch (RuntimeException e) { // whatever Vert.x's parser throws: the header is the client's
+            } else if (!parses(request, HttpHeaders.ACCEPT, ParsableMIMEValue::new) || !parses(request, HttpHeaders.ACCEPT_CHARSET,
+                    ParsableHeaderValue::new) || !parses(request, HttpHeaders.ACCEPT_ENCODING, ParsableHeaderValue::new)
+                    || !parses(request, HttpHeaders.ACCEPT_LANGUAGE, ParsableLanguageValue::new)) {
+                malformedAccept.handle(rc);
+            } else if (request.getHeader(HttpHeaders.CONTENT_TYPE) != null // one value, not a list
+                    && !parses(() -> new ParsableMIMEValue(request.getHeader(HttpHeaders.CONTENT_TYPE)).forceParse())) {
                 malformedType.handle(rc);
-                return;
+            } else {
+                rc.next();
             }
-            rc.next();
         };
+    }
+
+    /** Whether Vert.x's header parser reads the request's list header (absent: yes) as RoutingContext parses it. */
+    private static <T extends ParsableHeaderValue> boolean parses(HttpServerRequest request, CharSequence header,
+            Function<String, T> value) {
+        String raw = request.getHeader(header);
+        return raw == null || parses(() -> HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(raw, value))
+                .forEach(ParsableHeaderValue::forceParse));
+    }
+
+    /** Whether Vert.x parses what the client sent without throwing (whatever it throws: the input is the client's). */
+    private static boolean parses(Runnable parse) {
+        try {
+            parse.run();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code answer}, unless the request is under /admin without the admin token: then 401. */
