@@ -91,7 +91,8 @@ public final class HttpErrorPages implements StartupListener {
     /**
      * What Vert.x cannot parse, answered as the malformed request it is instead of a 500 with an error and
      * its stack trace in the log. This early route of each server (on the HTTP port the first after the
-     * webhook's timing) runs the parsing that would throw later; what it parsed is kept for the routes:
+     * webhook's timing) runs the parsing that would throw later (what it decoded of the URL is kept for the
+     * routes):
      * <ul>
      * <li>a path or query with a broken %-escape ({@code ?x=%ZZ}): Vert.x decodes both while it matches a
      * request to the routes (a plain-text 400 on the HTTP port, a 500 on the management port): 400;
@@ -121,9 +122,7 @@ public final class HttpErrorPages implements StartupListener {
                 }
             })) {
                 malformedUrl.handle(rc);
-            } else if (!parses(request, HttpHeaders.ACCEPT, ParsableMIMEValue::new) || !parses(request, HttpHeaders.ACCEPT_CHARSET,
-                    ParsableHeaderValue::new) || !parses(request, HttpHeaders.ACCEPT_ENCODING, ParsableHeaderValue::new)
-                    || !parses(request, HttpHeaders.ACCEPT_LANGUAGE, ParsableLanguageValue::new)) {
+            } else if (!acceptHeadersParse(request)) {
                 malformedAccept.handle(rc);
             } else if (quoted(request.getHeader(HttpHeaders.CONTENT_TYPE)) // one value, not a list
                     && !parses(() -> new ParsableMIMEValue(request.getHeader(HttpHeaders.CONTENT_TYPE)).forceParse())) {
@@ -132,6 +131,14 @@ public final class HttpErrorPages implements StartupListener {
                 rc.next();
             }
         };
+    }
+
+    /** Whether the Accept headers parse as RoutingContext parses them: Accept's as media types, its kin's as theirs. */
+    private static boolean acceptHeadersParse(HttpServerRequest request) {
+        return parses(request, HttpHeaders.ACCEPT, ParsableMIMEValue::new)
+                && parses(request, HttpHeaders.ACCEPT_CHARSET, ParsableHeaderValue::new)
+                && parses(request, HttpHeaders.ACCEPT_ENCODING, ParsableHeaderValue::new)
+                && parses(request, HttpHeaders.ACCEPT_LANGUAGE, ParsableLanguageValue::new);
     }
 
     /** Whether Vert.x's header parser reads the request's list header (absent: yes) as RoutingContext parses it. */
