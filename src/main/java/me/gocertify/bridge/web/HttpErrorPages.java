@@ -1,5 +1,6 @@
 package me.gocertify.bridge.web;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -29,6 +30,11 @@ import io.vertx.ext.web.impl.ParsableMIMEValue;
  * so it learns nothing of which paths and methods there are.
  */
 public final class HttpErrorPages implements StartupListener {
+
+    /** The list headers' parses, as RoutingContext parses Accept, Accept-Charset and -Encoding, Accept-Language. */
+    private static final Consumer<String> MEDIA_TYPES = list(ParsableMIMEValue::new);
+    private static final Consumer<String> VALUES = list(ParsableHeaderValue::new);
+    private static final Consumer<String> LANGUAGES = list(ParsableLanguageValue::new);
 
     private final Predicate<String> adminAuthorized;
 
@@ -124,8 +130,7 @@ public final class HttpErrorPages implements StartupListener {
                 malformedUrl.handle(rc);
             } else if (!acceptHeadersParse(request)) {
                 malformedAccept.handle(rc);
-            } else if (quoted(request.getHeader(HttpHeaders.CONTENT_TYPE)) // one value, not a list
-                    && !parses(() -> new ParsableMIMEValue(request.getHeader(HttpHeaders.CONTENT_TYPE)).forceParse())) {
+            } else if (!parses(request, HttpHeaders.CONTENT_TYPE, type -> new ParsableMIMEValue(type).forceParse())) { // one value
                 malformedType.handle(rc);
             } else {
                 rc.next();
@@ -135,18 +140,20 @@ public final class HttpErrorPages implements StartupListener {
 
     /** Whether the Accept headers parse as RoutingContext parses them: Accept's as media types, its kin's as theirs. */
     private static boolean acceptHeadersParse(HttpServerRequest request) {
-        return parses(request, HttpHeaders.ACCEPT, ParsableMIMEValue::new)
-                && parses(request, HttpHeaders.ACCEPT_CHARSET, ParsableHeaderValue::new)
-                && parses(request, HttpHeaders.ACCEPT_ENCODING, ParsableHeaderValue::new)
-                && parses(request, HttpHeaders.ACCEPT_LANGUAGE, ParsableLanguageValue::new);
+        return parses(request, HttpHeaders.ACCEPT, MEDIA_TYPES) && parses(request, HttpHeaders.ACCEPT_CHARSET, VALUES)
+                && parses(request, HttpHeaders.ACCEPT_ENCODING, VALUES) && parses(request, HttpHeaders.ACCEPT_LANGUAGE, LANGUAGES);
     }
 
-    /** Whether Vert.x's header parser reads the request's list header (absent: yes) as RoutingContext parses it. */
-    private static <T extends ParsableHeaderValue> boolean parses(HttpServerRequest request, CharSequence header,
-            Function<String, T> value) {
-        String raw = request.getHeader(header);
-        return !quoted(raw) || parses(() -> HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(raw, value))
-                .forEach(ParsableHeaderValue::forceParse));
+    /** A list header's parse as RoutingContext does it: split at the commas, sorted by weight, each value read. */
+    private static Consumer<String> list(Function<String, ? extends ParsableHeaderValue> value) {
+        return header -> HeaderParser.sort(HeaderParser.convertToParsedHeaderValues(header, value))
+                .forEach(ParsableHeaderValue::forceParse);
+    }
+
+    /** Whether the request's header (absent: yes) goes through {@code parse} without Vert.x throwing. */
+    private static boolean parses(HttpServerRequest request, CharSequence name, Consumer<String> parse) {
+        String header = request.getHeader(name);
+        return !quoted(header) || parses(() -> parse.accept(header));
     }
 
     /**

@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * The bridge as an operator runs it: {@code java -jar gocertify-yotpo-bridge.jar} in a folder of its
@@ -190,14 +192,13 @@ final class BridgeJar implements AutoCloseable {
          * parallel collector's, G1's or the serial one's): how near the next full collection is.
          */
         double[] oldGeneration() {
-            List<String> names = new ArrayList<>();
-            for (String metric : List.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes")) {
-                for (String pool : List.of("PS Old Gen", "G1 Old Gen", "Tenured Gen")) {
-                    names.add(metric + "{area=\"heap\",id=\"" + pool + "\"");
-                }
-            }
-            double[] sums = sums(names.toArray(String[]::new));
-            return new double[] {sums[0] + sums[1] + sums[2], sums[3] + sums[4] + sums[5]};
+            return new double[] {oldGeneration("jvm_memory_used_bytes"), oldGeneration("jvm_memory_committed_bytes")};
+        }
+
+        /** The metric summed over the old generation's pools, whichever collector names them (one is there). */
+        private double oldGeneration(String metric) {
+            return Arrays.stream(sums(Stream.of("PS Old Gen", "G1 Old Gen", "Tenured Gen")
+                    .map(pool -> metric + "{area=\"heap\",id=\"" + pool + "\"").toArray(String[]::new))).sum();
         }
 
         /** The embedded store's shared commits so far: {commits, writes they carried, writer's seconds committing, compacting}. */
