@@ -90,6 +90,13 @@ public final class Benchmark {
      */
     private static final int DELIVERY_MERCHANTS = intSetting("bench.deliveryMerchants", 16);
     private static final int PLAIN_LOOP_THREADS = intSetting("bench.plainThreads", 16);
+    /** The bridges' folders (their stores and inboxes) under bench.dir. */
+    private static final List<String> STORES = List.of("run", "run-plain", "run-cds");
+    /**
+     * Free disk a full run needs, in GB: at its peak (session 32) 3.5 GB under bench.dir, nearly all H2's file after
+     * the accept and delivery runs (3.2 to 3.7 GB in the runs BENCHMARKS.md records), and 0.4 GB of the file drop's.
+     */
+    private static final int DISK_NEEDED_GB = 5;
     /** Starts each way (with and without the archive) of the cds phase. */
     private static final int STARTS = 3;
 
@@ -109,6 +116,10 @@ public final class Benchmark {
     private final List<String> jvmArgs;
     private final YotpoStandIn yotpo = new YotpoStandIn();
     private BridgeJar bridge;
+    /** Bytes of the bridges' log that {@link #bridgeComplaints} has read. */
+    private long logRead;
+    /** A line of the bridge's log at WARN or ERROR (ops.BridgeLogging's pattern: the time, then the level). */
+    private static final java.util.regex.Pattern COMPLAINT = java.util.regex.Pattern.compile("^\\S+ (WARN|ERROR) ");
 
     /** The system property's value, else its default, which {@link #DEFAULTS} notes. */
     private static String setting(String name, String byDefault) {
@@ -174,7 +185,14 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
-        clean(OUT.resolve("run"));
+        for (String dir : STORES) {
+            clean(OUT.resolve(dir));
+        }
+        if (PHASES.contains("accept") && freeGigabytes() < DISK_NEEDED_GB) {
+            // a store that cannot grow answers every webhook 503 (so the sender retries): the run would measure that
+            throw new IllegalStateException(String.format("a run needs %d GB free under %s (its stores grow to about 4 GB),"
+                    + " and its disk has %.1f GB free", DISK_NEEDED_GB, OUT.toAbsolutePath(), freeGigabytes()));
+        }
         Files.createDirectories(OUT);
         Path log = OUT.resolve("bridge.log");
         Files.deleteIfExists(log);
@@ -196,18 +214,22 @@ public final class Benchmark {
         bridge.resetPeakRss();
         if (PHASES.contains("accept")) {
             acceptThroughput();
+            reportComplaints("accept");
         }
         double acceptRss = bridge.peakRssMb();
         if (PHASES.contains("latency")) {
             latencyToYotpo();
+            reportComplaints("latency");
         }
         bridge.resetPeakRss();
         if (PHASES.contains("delivery")) {
             deliveryThroughput();
+            reportComplaints("delivery");
         }
         double deliveryRss = bridge.peakRssMb();
         if (PHASES.contains("drain")) {
             backlogDrain();
+            reportComplaints("drain");
         }
         // the store's file while the bridge runs (a graceful stop compacts it a little more): H2 with WRITE_DELAY=0
         // had grown it by nearly every commit until session 10's compaction (store.H2Compaction)
@@ -221,6 +243,7 @@ public final class Benchmark {
 
         if (PHASES.contains("plain")) {
             plainJarMemory(log);
+            reportComplaints("plain");
         }
         if (PHASES.contains("restart")) {
             bridge = BridgeJar.start(jar, OUT.resolve("run"), yotpo.baseUrl(), jvmArgs, log);
@@ -229,12 +252,19 @@ public final class Benchmark {
             double stopMillis = bridge.stop();
             row("5", "stop: SIGTERM to exit, the same bridge idle (graceful: routes stopped, store closed)",
                     String.format("%.2f s", stopMillis / 1000), "", null);
+            reportComplaints("restart");
         }
         if (PHASES.contains("cds")) {
             classDataSharing(log);
+            reportComplaints("cds");
         }
         if (PHASES.contains("filedrop")) {
             fileDrop();
+            reportComplaints("filedrop");
+        }
+        // the logs and results.md stay; the stores, gigabytes of them, go
+        for (String dir : STORES) {
+            clean(OUT.resolve(dir));
         }
     }
 
@@ -371,6 +401,11 @@ public final class Benchmark {
                 String writer = writer(commitsBefore, bridge.scrape().storeCommits(), began);
                 progress(String.format("accept, bridge, %d connections: %.0f/s, %d errors, %s, CPU %.2f ms/request, %s; by thread: %s",
                         c, result.rate(), result.errors(), result.latencies().summary(), cpuPerRequest, writer, threads));
+                if (result.ok() == 0) {
+                    // every later figure would measure refusals: stop here, with what the bridge said
+                    throw new IllegalStateException("the bridge accepted no webhook at " + c + " connections (" + result.errors()
+                            + " other answers); its log: " + bridgeComplaints());
+                }
                 bridgeRates[i] = result.rate();
                 if (result.rate() > peak) {
                     peak = result.rate();
@@ -516,7 +551,9 @@ public final class Benchmark {
             }
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the bare server did not start");
+        List<String> said = Files.readAllLines(OUT.resolve("bare.log"));
+        throw new IllegalStateException("the bare server did not start; its last lines: "
+                + said.subList(Math.max(0, said.size() - 5), said.size()));
     }
 
     /** Figure 3: from the webhook's request to Yotpo's receiving the call, at 100 verifications a second. */
@@ -788,8 +825,8 @@ public final class Benchmark {
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024 + " MB").findFirst().orElse("unknown");
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        return String.format("%s; %d CPUs (%s), %s memory, Java %s; load average at start: %s",
-                ZonedDateTime.now().withNano(0), Runtime.getRuntime().availableProcessors(), cpu, memory,
+        return String.format("%s; %d CPUs (%s), %s memory, %.1f GB free on the disk of %s, Java %s; load average at start: %s",
+                ZonedDateTime.now().withNano(0), Runtime.getRuntime().availableProcessors(), cpu, memory, freeGigabytes(), OUT,
                 System.getProperty("java.version"), load);
     }
 
@@ -809,6 +846,43 @@ public final class Benchmark {
 
     static int freePort() {
         return RunningBridge.freePort();
+    }
+
+    private static double freeGigabytes() throws IOException {
+        Path existing = OUT.toAbsolutePath();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return Files.getFileStore(existing).getUsableSpace() / 1e9;
+    }
+
+    /**
+     * The bridge's WARN and ERROR lines (the first of each kind, at most five) logged since the last call. CI
+     * shows the benchmark's output, not the bridge's log: when its disk filled up (session 32), every webhook
+     * got a 503 and only the bridge's log said why.
+     */
+    private List<String> bridgeComplaints() throws IOException {
+        Path log = OUT.resolve("bridge.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        String unread = new String(bytes, (int) Math.min(logRead, bytes.length), (int) Math.max(0, bytes.length - logRead),
+                StandardCharsets.UTF_8);
+        logRead = bytes.length;
+        Map<String, String> firstOfEach = new LinkedHashMap<>();
+        unread.lines().filter(text -> COMPLAINT.matcher(text).find()).forEach(text ->
+                firstOfEach.putIfAbsent(text.replaceFirst("^\\S+ ", "").replaceAll("[0-9]+", "#"), text));
+        return firstOfEach.values().stream().limit(5).toList();
+    }
+
+    /** Prints what the bridge complained of during a phase; the full runs BENCHMARKS.md records had none. */
+    private void reportComplaints(String phase) throws IOException {
+        List<String> complaints = bridgeComplaints();
+        if (!complaints.isEmpty()) {
+            progress("the bridge's log during " + phase + " (its first WARN and ERROR lines of each kind):");
+            complaints.forEach(text -> System.out.println("      " + text));
+        }
     }
 
     static void clean(Path dir) throws IOException {
