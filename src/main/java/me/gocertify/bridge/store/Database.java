@@ -1,11 +1,14 @@
 package me.gocertify.bridge.store;
 
+import java.sql.SQLException;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import org.h2.api.ErrorCode;
 import org.flywaydb.core.Flyway;
 
 /** The pooled connection to the store, its schema brought up to date by Flyway at start. */
@@ -39,8 +42,25 @@ public final class Database {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("bridge-db");
         config.setAutoCommit(true);
+        if (url.startsWith("jdbc:h2:")) {
+            config.setExceptionOverride(REOPEN_CLOSED_H2);
+        }
         return config;
     }
+
+    /**
+     * Drops a connection whose database H2 has closed, so that the pool's next one opens it again. H2 closes an
+     * embedded database for good once a write to its file fails (a full disk: {@code No space left on device}),
+     * and every connection to it then fails with error 90098, which Hikari does not take for a broken connection
+     * (it looks for SQL state class 08). Without this the bridge answered 503 to everything until restarted,
+     * long after the disk had room again.
+     */
+    private static final SQLExceptionOverride REOPEN_CLOSED_H2 = new SQLExceptionOverride() {
+        @java.lang.Override
+        public Override adjudicate(SQLException e) {
+            return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
+    };
 
     /** What {@link #withBridgeH2Settings} adds to an H2 URL, each unless the URL names it. */
     private static final List<String> H2_SETTINGS = List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE", "QUERY_CACHE_SIZE=128",

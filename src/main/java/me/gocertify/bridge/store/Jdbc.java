@@ -50,18 +50,20 @@ public final class Jdbc {
      * should skip each other's rows; nothing on H2, a one-process store, where FOR UPDATE makes H2 read
      * and lock every matching row before FETCH FIRST applies (all of a back-log, on every pass).
      */
-    public String skipLocked() {
-        return isH2() ? "" : " FOR UPDATE SKIP LOCKED";
+    public String skipLocked(Connection c) throws SQLException {
+        return isH2(c) ? "" : " FOR UPDATE SKIP LOCKED";
     }
 
-    private boolean isH2() {
+    /**
+     * Asked of the connection the caller holds, never of a second one from the pool: a thread holding one
+     * connection while it waits for another can starve the pool. It did when H2 closed the store on a full
+     * disk: the group commit's writer held the one new connection, which kept the closed database (and so
+     * its file's lock) alive, while it waited 30 s for a second that could not open the file (FullDiskTest).
+     */
+    private boolean isH2(Connection c) throws SQLException {
         Boolean answer = h2;
         if (answer == null) {
-            try (Connection c = dataSource.getConnection()) {
-                answer = c.getMetaData().getDatabaseProductName().startsWith("H2");
-            } catch (SQLException e) {
-                throw new StoreUnavailable("the store did not say what it is", e);
-            }
+            answer = c.getMetaData().getDatabaseProductName().startsWith("H2");
             h2 = answer;
         }
         return answer;
@@ -120,8 +122,8 @@ public final class Jdbc {
      * committed; when the store fails, none of them is.
      */
     public boolean[] insertAllUnlessPresent(List<Statement> inserts) {
-        boolean onH2 = isH2();
         return inSharedTransaction(c -> {
+            boolean onH2 = isH2(c);
             boolean[] inserted = new boolean[inserts.size()];
             for (int i = 0; i < inserts.size(); i++) {
                 Statement insert = inserts.get(i);

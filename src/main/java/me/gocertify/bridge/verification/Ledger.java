@@ -198,7 +198,7 @@ public final class Ledger {
             due.addAll(Jdbc.query(c, "SELECT next_attempt_at, " + DELIVERY_COLUMNS + " FROM verification WHERE status = '" + status + "'"
                     + " AND merchant_id = ? AND next_attempt_at <= CURRENT_TIMESTAMP"
                     // the limit a parameter, so the statement's text (and H2's parsed copy of it) is always the same
-                    + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST ? ROWS ONLY" + jdbc.skipLocked(),
+                    + " ORDER BY status, merchant_id, next_attempt_at FETCH FIRST ? ROWS ONLY" + jdbc.skipLocked(c),
                     row -> Map.entry(Jdbc.instant(row, "next_attempt_at"), delivery(row, claimedNanos)), merchantId, limit));
         }
         due.sort(Map.Entry.comparingByKey());

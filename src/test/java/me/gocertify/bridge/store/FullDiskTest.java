@@ -1,0 +1,89 @@
+package me.gocertify.bridge.store;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import me.gocertify.bridge.support.FullDisk;
+import me.gocertify.bridge.support.RunningBridge;
+
+/**
+ * The embedded store's disk fills up, then has room again (H2 on {@link FullDisk}): webhooks are refused with
+ * 503 and the bridge is not ready meanwhile, nothing accepted before is lost, and the bridge takes webhooks
+ * again by itself once there is room, without a restart. Before session 32 H2 closed the database at the first
+ * failed write and the pool kept handing out its dead connections: 503 to everything, and ready all along.
+ */
+class FullDiskTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String VERIFIED = "{\"verification_id\":\"%s\",\"campaign\":\"students\",\"email\":\"%s@example.com\"}";
+
+    @TempDir
+    Path dataDir;
+
+    WireMockServer yotpo;
+    RunningBridge bridge;
+
+    @BeforeEach
+    void start() {
+        yotpo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        yotpo.start();
+        yotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200).withBody("{}")));
+        Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
+        settings.setProperty("bridge.db.url", FullDisk.url(dataDir.resolve("bridge")));
+        bridge = RunningBridge.start(settings);
+        bridge.registerMerchant("acme", "api-key-0123456789abcd", "guid-0123456789abcdef", SECRET, "signature");
+    }
+
+    @AfterEach
+    void stop() {
+        FullDisk.free();
+        bridge.close();
+        yotpo.stop();
+    }
+
+    @Test
+    void aFullDiskRefusesWebhooksAndMakesTheBridgeUnreadyUntilThereIsRoomAgain() {
+        assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-before", "jane")).statusCode()).isEqualTo(202);
+        assertThat(ready().statusCode()).isEqualTo(200);
+
+        FullDisk.fill();
+        HttpResponse<String> refused = bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-during", "john"));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(refused.body()).isEqualTo("{\"error\":\"unavailable\"}");
+        HttpResponse<String> unready = ready();
+        assertThat(unready.statusCode()).isEqualTo(503);
+        assertThat(unready.body()).contains("\"name\":\"database\",\"status\":\"DOWN\"");
+        assertThat(bridge.get(bridge.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+
+        FullDisk.free();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> ready = ready();
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        });
+        assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-during", "john")).statusCode())
+                .as("the sender's retry of the refused webhook").isEqualTo(202);
+        assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-before", "jane")).statusCode())
+                .as("accepted before the disk filled, still known").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                bridge.admin("GET", "/admin/merchants/acme/verifications/v-during").body()).contains("\"status\":\"DELIVERED\""));
+    }
+
+    private HttpResponse<String> ready() {
+        return bridge.get(bridge.managementUrl("/observe/health/ready"));
+    }
+}
