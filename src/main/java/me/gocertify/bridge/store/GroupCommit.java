@@ -86,7 +86,8 @@ public final class GroupCommit extends ServiceSupport {
     private volatile long writes;
     private volatile long committingNanos;
     private volatile long compactingNanos;
-    private boolean compactionFailed;
+    /** Tried again at every step (ten a second while idle), so logged at most once a minute. */
+    private final RepeatedFailure compactionFailures = new RepeatedFailure(LOG, "The store's file could not be compacted");
     /** The steps of H2's compaction, taken by the writer thread only. */
     private final H2Compaction compaction = new H2Compaction();
 
@@ -220,12 +221,8 @@ public final class GroupCommit extends ServiceSupport {
         long began = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             compaction.step(c, idle);
-            compactionFailed = false;
         } catch (SQLException | RuntimeException e) {
-            if (!compactionFailed) {
-                LOG.warn("The store's file could not be compacted (tried again at every step; said once): {}", e.toString());
-            }
-            compactionFailed = true;
+            compactionFailures.happened(e);
         } finally {
             compactingNanos += System.nanoTime() - began;
         }

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.support.CapturedLog;
 import me.gocertify.bridge.support.FullDisk;
 import me.gocertify.bridge.support.RunningBridge;
@@ -65,22 +68,30 @@ class FullDiskTest {
         assertThat(ready().statusCode()).isEqualTo(200);
 
         FullDisk.fill();
-        HttpResponse<String> refused;
         try (CapturedLog log = CapturedLog.all()) {
-            refused = bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-during", "john"));
+            HttpResponse<String> refused = bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-during", "john"));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(refused.body()).isEqualTo("{\"error\":\"unavailable\"}");
             // the webhook's threads: one line of WARN for the operator, not an ERROR with its stack trace per webhook
             List<ILoggingEvent> webhooks = log.events().stream().filter(event -> event.getThreadName().startsWith("vert.x-")).toList();
             assertThat(webhooks).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
             assertThat(webhooks).extracting(ILoggingEvent::getFormattedMessage)
                     .contains("Answered 503: the store did not commit a transaction");
+
+            HttpResponse<String> unready = ready();
+            assertThat(unready.statusCode()).isEqualTo(503);
+            assertThat(unready.body()).contains("\"name\":\"database\",\"status\":\"DOWN\"");
+            assertThat(bridge.get(bridge.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+
+            // the deliveries' passes fail meanwhile too, each of them: logged once a minute, not at each pass
+            NotifyBuilder passes = new NotifyBuilder(bridge.camel()).fromRoute("deliver-due").whenDone(3).create();
+            assertThat(passes.matches(10, TimeUnit.SECONDS)).isTrue();
+            List<ILoggingEvent> claims = log.events().stream().filter(event -> event.getThreadName().endsWith("deliver-due")).toList();
+            assertThat(claims).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
+            assertThat(claims).filteredOn(event -> event.getLoggerName().equals(Deliveries.class.getName())).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString().startsWith("Deliveries wait for the store: ");
         }
-        assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-        assertThat(refused.body()).isEqualTo("{\"error\":\"unavailable\"}");
-        HttpResponse<String> unready = ready();
-        assertThat(unready.statusCode()).isEqualTo(503);
-        assertThat(unready.body()).contains("\"name\":\"database\",\"status\":\"DOWN\"");
-        assertThat(bridge.get(bridge.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
 
         FullDisk.free();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
