@@ -14,7 +14,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Ready only while the store takes a write: without one no webhook can be recorded (contract 7). A read alone
  * is not enough: H2 on a full disk still reads, while every webhook gets a 503. So each check updates the one
- * row of {@code store_probe} (migration V5), a commit of a few hundred bytes.
+ * row of {@code store_probe} (migration V5): one small commit.
  */
 public final class DatabaseHealthCheck extends AbstractHealthCheck {
 

@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
-import org.h2.api.ErrorCode;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 
 /** The pooled connection to the store, its schema brought up to date by Flyway at start. */
 public final class Database {

@@ -1,6 +1,7 @@
 package me.gocertify.bridge.store;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 
@@ -17,24 +18,34 @@ public final class RepeatedFailure {
 
     private final Logger log;
     private final String what;
+    private final LongSupplier nanoTime;
     private long lastSaidNanos;
     private boolean said;
     private long since;
 
     /** @param what what failed and what happens next, the start of the WARN line */
     public RepeatedFailure(Logger log, String what) {
+        this(log, what, System::nanoTime);
+    }
+
+    RepeatedFailure(Logger log, String what, LongSupplier nanoTime) {
         this.log = log;
         this.what = what;
+        this.nanoTime = nanoTime;
     }
 
     /** One more failure: logged if none was in the last minute. */
     public synchronized void happened(Exception e) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (said && now - lastSaidNanos < EVERY_NANOS) {
             since++;
             return;
         }
-        log.warn("{}: {} ({} more times since the last such line; said at most once a minute)", what, e.getMessage(), since);
+        if (since == 0) {
+            log.warn("{}: {} (while it lasts, said at most once a minute)", what, e.getMessage());
+        } else {
+            log.warn("{}: {} (and {} more times since this was last said, a minute or more ago)", what, e.getMessage(), since);
+        }
         said = true;
         lastSaidNanos = now;
         since = 0;
