@@ -858,7 +858,7 @@ public final class Benchmark {
 
     /**
      * The bridge's WARN and ERROR lines (the first of each kind, at most five) logged since the last call. CI
-     * shows the benchmark's output, not the bridge's log: when its disk filled up (session 32), every webhook
+     * shows the benchmark's output, not the bridge's log: when its disk filled up (session 31's CI run), every webhook
      * got a 503 and only the bridge's log said why.
      */
     private List<String> bridgeComplaints() throws IOException {
