@@ -24,6 +24,7 @@ public final class WebhookTiming implements StartupListener {
     private final BridgeMetrics metrics;
     private final String pathPrefix;
     private final String pathSuffix;
+    private boolean installed;
 
     /** @param webhookPath the webhook's path as the REST DSL gives it, with one parameter: {@code /a/{merchantId}/b} */
     public WebhookTiming(BridgeMetrics metrics, String webhookPath) {
@@ -32,19 +33,25 @@ public final class WebhookTiming implements StartupListener {
         this.pathSuffix = webhookPath.substring(webhookPath.indexOf('}') + 1);
     }
 
+    /** Before any route starts, with the servers listening (see web.HttpErrorPages): the first webhooks are timed too. */
     @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        VertxPlatformHttpRouter camels = HttpPortRouters.camels(context);
-        Router root = camels == null ? null : HttpPortRouters.root(camels);
-        if (root != null) {
-            // before every other handler, the error pages' first one too (HttpErrorPages)
-            root.route().order(Integer.MIN_VALUE).handler(this::time);
-        }
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // the HTTP server is fully up only in onCamelContextFullyStarted
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    private synchronized void install(CamelContext context) {
+        VertxPlatformHttpRouter camels = HttpPortRouters.camels(context);
+        Router root = camels == null ? null : HttpPortRouters.root(camels);
+        if (!installed && root != null) {
+            installed = true;
+            // before every other handler, the error pages' first one too (HttpErrorPages)
+            root.route().order(Integer.MIN_VALUE).handler(this::time);
+        }
     }
 
     private void time(RoutingContext rc) {
