@@ -12,10 +12,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -98,6 +100,12 @@ public final class PostgresServer {
             run(asServerUser(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop")));
         } catch (RuntimeException e) {
             // the JVM is going away anyway
+        }
+        // the binaries and the data, 150 MB a test run: left behind, they had filled /tmp by the gigabyte (session 32)
+        try (Stream<Path> files = Files.walk(data.getParent())) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // what is left, the next clean-up of the temporary folder takes
         }
     }
 
