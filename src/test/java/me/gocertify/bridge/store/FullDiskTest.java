@@ -78,6 +78,10 @@ class FullDiskTest {
             assertThat(webhooks).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
             assertThat(webhooks).extracting(ILoggingEvent::getFormattedMessage)
                     .contains("Answered 503: the store did not commit a transaction");
+            // counted by the webhook's handler, which sees the failure now (under merchant "unknown" when the registered
+            // merchants' list, which the label is checked against, cannot be read from the store either)
+            assertThat(bridge.get(bridge.managementUrl("/observe/metrics")).body())
+                    .containsPattern("bridge_verifications_received_total\\{channel=\"webhook\",merchant=\"[a-z]+\",result=\"unavailable\"} 1.0");
 
             HttpResponse<String> unready = ready();
             assertThat(unready.statusCode()).isEqualTo(503);
