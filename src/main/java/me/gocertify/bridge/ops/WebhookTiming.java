@@ -24,7 +24,6 @@ public final class WebhookTiming implements StartupListener {
     private final BridgeMetrics metrics;
     private final String pathPrefix;
     private final String pathSuffix;
-    private boolean installed;
 
     /** @param webhookPath the webhook's path as the REST DSL gives it, with one parameter: {@code /a/{merchantId}/b} */
     public WebhookTiming(BridgeMetrics metrics, String webhookPath) {
@@ -36,19 +35,9 @@ public final class WebhookTiming implements StartupListener {
     /** Before any route starts, with the servers listening (see web.HttpErrorPages): the first webhooks are timed too. */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    private synchronized void install(CamelContext context) {
         VertxPlatformHttpRouter camels = HttpPortRouters.camels(context);
         Router root = camels == null ? null : HttpPortRouters.root(camels);
-        if (!installed && root != null) {
-            installed = true;
+        if (root != null) {
             // before every other handler, the error pages' first one too (HttpErrorPages)
             root.route().order(Integer.MIN_VALUE).handler(this::time);
         }

@@ -37,7 +37,6 @@ public final class HttpErrorPages implements StartupListener {
     private static final Consumer<String> LANGUAGES = list(ParsableLanguageValue::new);
 
     private final Predicate<String> adminAuthorized;
-    private boolean installed;
 
     /** @param adminAuthorized whether an Authorization header carries the admin token */
     public HttpErrorPages(Predicate<String> adminAuthorized) {
@@ -46,27 +45,16 @@ public final class HttpErrorPages implements StartupListener {
 
     /**
      * Installs the pages once the servers listen but before any route starts (Camel calls this after starting its
-     * services, the HTTP servers among them, and before its routes), so that no request reaches a route without
-     * the early checks below. Until session 32 they came at "fully started", after the routes, and the first
-     * requests of a start could skip them.
+     * services, the HTTP servers among them, and before its routes: EarlyChecksTest), so that no request reaches
+     * a route without the early checks below. Until session 32 they came at "fully started", after the routes,
+     * and the first requests of a start could skip them.
      */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    /** Where the servers were not up at {@link #onCamelContextStarted} (none of the bridge's setups). */
-    @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        install(context);
-    }
-
-    private synchronized void install(CamelContext context) {
         VertxPlatformHttpRouter router = HttpPortRouters.camels(context);
-        if (installed || router == null) {
+        if (router == null) {
             return;
         }
-        installed = true;
         for (VertxPlatformHttpServer server : context.hasServices(VertxPlatformHttpServer.class)) {
             // the HTTP port's root router and the management port's
             Router root = HttpPortRouters.root(server);

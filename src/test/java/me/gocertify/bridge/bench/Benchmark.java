@@ -866,10 +866,13 @@ public final class Benchmark {
         if (!Files.exists(log)) {
             return List.of();
         }
-        byte[] bytes = Files.readAllBytes(log);
-        String unread = new String(bytes, (int) Math.min(logRead, bytes.length), (int) Math.max(0, bytes.length - logRead),
-                StandardCharsets.UTF_8);
-        logRead = bytes.length;
+        String unread;
+        // only what came since the last call: a bridge that failed all along can have logged a lot
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(log)) {
+            unread = new String(java.nio.channels.Channels.newInputStream(file.position(logRead)).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            logRead = file.position();
+        }
         Map<String, String> firstOfEach = new LinkedHashMap<>();
         unread.lines().filter(text -> COMPLAINT.matcher(text).find()).forEach(text ->
                 firstOfEach.putIfAbsent(text.replaceFirst("^\\S+ ", "").replaceAll("[0-9]+", "#"), text));

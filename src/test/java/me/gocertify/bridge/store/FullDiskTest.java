@@ -1,8 +1,5 @@
 package me.gocertify.bridge.store;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import me.gocertify.bridge.delivery.Deliveries;
 import me.gocertify.bridge.support.CapturedLog;
 import me.gocertify.bridge.support.FullDisk;
 import me.gocertify.bridge.support.RunningBridge;
+import me.gocertify.bridge.support.YotpoSimulator;
 
 /**
  * The embedded store's disk fills up, then has room again (H2 on {@link FullDisk}): webhooks are refused with
@@ -41,14 +38,12 @@ class FullDiskTest {
     @TempDir
     Path dataDir;
 
-    WireMockServer yotpo;
+    YotpoSimulator yotpo;
     RunningBridge bridge;
 
     @BeforeEach
     void start() {
-        yotpo = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        yotpo.start();
-        yotpo.stubFor(post("/api/v2/actions").willReturn(aResponse().withStatus(200).withBody("{}")));
+        yotpo = new YotpoSimulator();
         Properties settings = RunningBridge.settings(dataDir, yotpo.baseUrl());
         settings.setProperty("bridge.db.url", FullDisk.url(dataDir.resolve("bridge")));
         bridge = RunningBridge.start(settings);
@@ -66,6 +61,8 @@ class FullDiskTest {
     void aFullDiskRefusesWebhooksAndMakesTheBridgeUnreadyUntilThereIsRoomAgain() {
         assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted("v-before", "jane")).statusCode()).isEqualTo(202);
         assertThat(ready().statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                bridge.admin("GET", "/admin/merchants/acme/verifications/v-before").body()).contains("\"status\":\"DELIVERED\""));
 
         FullDisk.fill();
         try (CapturedLog log = CapturedLog.all()) {
@@ -108,6 +105,8 @@ class FullDiskTest {
                 .as("accepted before the disk filled, still known").isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 bridge.admin("GET", "/admin/merchants/acme/verifications/v-during").body()).contains("\"status\":\"DELIVERED\""));
+        assertThat(yotpo.receivedFor("jane@example.com")).as("awarded before the outage, and not again").isEqualTo(1);
+        assertThat(yotpo.receivedFor("john@example.com")).as("awarded once, refused once before").isEqualTo(1);
     }
 
     private HttpResponse<String> ready() {
