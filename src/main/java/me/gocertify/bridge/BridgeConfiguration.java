@@ -21,6 +21,7 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.DefaultExchangeFormatter;
+import org.slf4j.LoggerFactory;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -55,6 +56,7 @@ import me.gocertify.bridge.ops.YotpoBreakerHealthCheck;
 import me.gocertify.bridge.store.Database;
 import me.gocertify.bridge.store.GroupCommit;
 import me.gocertify.bridge.store.Jdbc;
+import me.gocertify.bridge.store.RepeatedFailure;
 import me.gocertify.bridge.store.SchemaMigration;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
@@ -204,6 +206,8 @@ public final class BridgeConfiguration implements CamelConfiguration {
         Deliveries deliveries = new Deliveries(ledger, merchants, rateLimiter, settings.integer("bridge.delivery.batch-size"),
                 2 * settings.integer("bridge.delivery.concurrency"));
         registry.bind("deliveries", deliveries);
+        // a claim pass the store refused, said at most once a minute (routes/a-error-handling.camel.yaml, claim-passes)
+        registry.bind("claimPassFailures", new RepeatedFailure(LoggerFactory.getLogger(Deliveries.class), "Deliveries wait for the store"));
         YotpoCall yotpoCall = new YotpoCall(merchants);
         registry.bind("yotpoCall", yotpoCall);
         HttpClientConfigurer yotpoCredentials = new YotpoCredentials(merchants);

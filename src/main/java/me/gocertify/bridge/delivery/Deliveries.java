@@ -8,15 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import me.gocertify.bridge.merchant.Merchant;
 import me.gocertify.bridge.merchant.MerchantRegistry;
-import me.gocertify.bridge.store.RepeatedFailure;
-import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.verification.Delivery;
 import me.gocertify.bridge.verification.Ledger;
 import me.gocertify.bridge.verification.Recorded;
@@ -29,8 +23,6 @@ import me.gocertify.bridge.verification.Recorded;
  */
 public final class Deliveries {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
-
     private final Ledger ledger;
     private final MerchantRegistry merchants;
     private final MerchantRateLimiter rateLimiter;
@@ -38,7 +30,6 @@ public final class Deliveries {
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<String> backlogged = ConcurrentHashMap.newKeySet();
-    private final RepeatedFailure storeFailures = new RepeatedFailure(LOG, "Deliveries wait for the store");
 
     /**
      * @param batchSize at most this many claims per merchant in one pass
@@ -88,29 +79,13 @@ public final class Deliveries {
      * what its rate allows now, so one merchant's back-log never holds up another's.
      */
     public synchronized List<Delivery> claimDue() {
-        return whileTheStoreAnswers(() -> {
-            ledger.expireLeases();
-            return claimFor(ledger.merchantsWithDue());
-        });
+        ledger.expireLeases();
+        return claimFor(ledger.merchantsWithDue());
     }
 
     /** Claims more for the merchants whose last pass left some due, where a rate slot has freed since. */
     public synchronized List<Delivery> claimFreed() {
-        return whileTheStoreAnswers(() -> claimFor(new ArrayList<>(backlogged)));
-    }
-
-    /**
-     * A pass's claims, or none while the store fails (its disk full, say): every pass fails the same way then,
-     * twice a second and more, so it is logged at most once a minute, not as an ERROR with its stack trace from
-     * Camel's error handler at each pass (a route's onException has no memory of the passes before).
-     */
-    private List<Delivery> whileTheStoreAnswers(Supplier<List<Delivery>> pass) {
-        try {
-            return pass.get();
-        } catch (StoreUnavailable e) {
-            storeFailures.happened(e);
-            return List.of();
-        }
+        return claimFor(new ArrayList<>(backlogged));
     }
 
     /**
