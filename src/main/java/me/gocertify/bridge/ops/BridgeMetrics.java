@@ -81,12 +81,16 @@ public final class BridgeMetrics implements Consumer<String> {
         this.clock = clock;
         this.refresh = refresh;
         this.camel = camel;
+        // a gauge holds its object weakly by default and reads NaN once it is collected: the registry keeps
+        // these metrics alive itself, whoever else lets go of them (a test's gauges read NaN after a GC in CI)
         Gauge.builder("bridge.verifications.pending", this, metrics -> metrics.current().pending())
                 .description("Verifications waiting for delivery to Yotpo (PENDING, and attempts under way)")
+                .strongReference(true)
                 .register(registry);
         Gauge.builder("bridge.verifications.oldest.pending.age", this, BridgeMetrics::oldestPendingAgeSeconds)
                 .description("How long ago the oldest verification still waiting for delivery was received")
                 .baseUnit("seconds")
+                .strongReference(true)
                 .register(registry);
         for (String state : BREAKER_STATES) {
             Gauge.builder("bridge.yotpo.circuit.state", breaker, b -> state.equals(b.getState().name()) ? 1 : 0)
