@@ -53,6 +53,8 @@ public final class BridgeProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         // Hawtio only where a test asks for it: several bridges on one machine would share its port
         command.add("-Dbridge.hawtio.enabled=" + settings.getOrDefault("bridge.hawtio.enabled", "false"));
+        // Vert.x's file cache folder beside the log, not in /tmp: a killed bridge cannot remove it
+        command.add("-Dvertx.cacheDirBase=" + log.toAbsolutePath().resolveSibling("vertx-cache"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(Application.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
