@@ -214,7 +214,7 @@ public final class Benchmark {
         line(machine());
         line("");
         if (!leftOut.isEmpty()) {
-            line(String.format("**Not run: %s.** Their stores grow to about 4 GB, and this disk has %.1f GB free;"
+            line(String.format("**Not run: %s.** Together they fill about 4 GB, and this disk has %.1f GB free;"
                     + " a full run needs %d GB (BENCHMARKS.md, \"Run it\").", String.join(" and ", leftOut), free, DISK_NEEDED_GB));
             line("");
         }
