@@ -666,7 +666,7 @@ public final class Benchmark {
                     prefix + seq), 16, count);
             progress("delivery: " + loaded.ok() + " recorded");
         }
-        awaitCompilerQuiet();
+        progress(String.format("delivery: the bridge's JIT quiet after %.1f s", awaitCompilerQuiet(bridge.pid())));
         int before = 0;
         for (int m = 1; m <= DELIVERY_MERCHANTS; m++) {
             before += yotpo.count(BridgeJar.guid(prefix + "-" + m));
@@ -706,25 +706,26 @@ public final class Benchmark {
     }
 
     /**
-     * Waits (at most a minute) until the bridge's JIT compilers use under a twentieth of a core, so that a
-     * delivery run does not pay for what the recording before it left the compilers to do. On two busy
-     * cores HotSpot's C2 thread falls behind (BENCHMARKS.md, session 14). The compilers' rate is read
-     * over a second at a time: there is no event to wait for.
+     * Waits (at most a minute) until the JIT compilers of the JVM with this pid use under a twentieth of a core,
+     * and says how long that took, in seconds. The delivery runs wait so for the bridge's, so that a run does not
+     * pay for what the recording before it left the compilers to do: on two busy cores HotSpot's C2 thread falls
+     * behind (BENCHMARKS.md, session 14). The compilers' rate is read over a second at a time: there is no event
+     * to wait for.
      */
-    private void awaitCompilerQuiet() throws InterruptedException {
+    static double awaitCompilerQuiet(long pid) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(60);
-        ThreadCpu last = ThreadCpu.of(bridge.pid());
+        ThreadCpu last = ThreadCpu.of(pid);
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000); // a reading a second: /proc counts CPU in ticks of 10 ms
-            ThreadCpu now = ThreadCpu.of(bridge.pid());
+            ThreadCpu now = ThreadCpu.of(pid);
             long compiling = now.millis(ThreadCpu.JIT) - last.millis(ThreadCpu.JIT);
             last = now;
             if (compiling < 50) {
                 break;
             }
         }
-        progress(String.format("delivery: the bridge's JIT quiet after %.1f s", (System.nanoTime() - start) / 1e9));
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** @param warmup calls in a warm-up round first (0: none) */

@@ -83,6 +83,9 @@ final class BridgeJar implements AutoCloseable {
         // start, 0.2 s with the client warmed first and plain connection attempts until the port listens
         // (session 30)
         answersOk(URI.create(yotpoBaseUrl + "/"));
+        // nor this JVM's own compilers, still busy with the benchmark's start when the first start is timed: this JVM
+        // took 390 to 470 ms of CPU during that start, 230 to 320 ms after waiting (session 33)
+        Benchmark.awaitCompilerQuiet(ProcessHandle.current().pid());
         long launched = System.nanoTime();
         Process process = builder.start();
         URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
