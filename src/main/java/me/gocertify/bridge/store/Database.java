@@ -10,9 +10,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pooled connection to the store, its schema brought up to date by Flyway at start. */
 public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private Database() {
     }
@@ -43,7 +47,7 @@ public final class Database {
         config.setPoolName("bridge-db");
         config.setAutoCommit(true);
         if (url.startsWith("jdbc:h2:")) {
-            config.setExceptionOverride(REOPEN_CLOSED_H2);
+            config.setExceptionOverride(new ReopenClosedH2());
         }
         return config;
     }
@@ -53,14 +57,25 @@ public final class Database {
      * embedded database for good once a write to its file fails (a full disk: {@code No space left on device}),
      * and every connection to it then fails with error 90098, which Hikari does not take for a broken connection
      * (it looks for SQL state class 08). Without this the bridge answered 503 to everything until restarted,
-     * long after the disk had room again.
+     * long after the disk had room again. While the disk stays full H2 closes the database again at each write,
+     * so this is said at most once a minute; Hikari's own line for each such connection, with its stack trace,
+     * is dropped ({@code ops.ClosedStoreEvictions}).
      */
-    private static final SQLExceptionOverride REOPEN_CLOSED_H2 = new SQLExceptionOverride() {
+    private static final class ReopenClosedH2 implements SQLExceptionOverride {
+
+        private final RepeatedFailure closed = new RepeatedFailure(LOG,
+                "H2 closed the store after a write to its file failed (is the disk full?); each connection to it is dropped,"
+                        + " and the next one opens it again");
+
         @java.lang.Override
         public Override adjudicate(SQLException e) {
-            return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+            if (e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
+                return Override.CONTINUE_EVICT;
+            }
+            closed.happened(e);
+            return Override.MUST_EVICT;
         }
-    };
+    }
 
     /** What {@link #withBridgeH2Settings} adds to an H2 URL, each unless the URL names it. */
     private static final List<String> H2_SETTINGS = List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE", "QUERY_CACHE_SIZE=128",

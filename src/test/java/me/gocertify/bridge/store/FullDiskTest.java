@@ -92,6 +92,11 @@ class FullDiskTest {
             assertThat(claims).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
             assertThat(claims).filteredOn(event -> event.getLoggerName().equals(Deliveries.class.getName())).singleElement()
                     .extracting(ILoggingEvent::getFormattedMessage).asString().startsWith("Deliveries wait for the store: ");
+            // H2 closed the store at each failed write, and the pool dropped each connection to it: said once, not
+            // a line with its stack trace from Hikari for every connection dropped
+            assertThat(log.events()).filteredOn(event -> event.getLoggerName().startsWith("com.zaxxer.hikari")).isEmpty();
+            assertThat(log.events()).filteredOn(event -> event.getLoggerName().equals(Database.class.getName())).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString().startsWith("H2 closed the store after a write");
         }
 
         FullDisk.free();
