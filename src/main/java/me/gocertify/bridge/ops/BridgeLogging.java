@@ -14,7 +14,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * The bridge's logging, set up in code (found by logback as a service) instead of from a
  * logback.xml: reading XML took a tenth of the bridge's start (an XML parser and logback's
  * configuration model, some 600 classes). One line per event on the console at INFO, and the
- * LeakyLoggerFilter and ClosedStoreEvictions always on. An operator's own file
+ * LeakyLoggerFilter always on. An operator's own file
  * ({@code -Dlogback.configurationFile=...}) still wins, with the filters installed before it is read,
  * so no file can bring the silenced loggers back.
  */
@@ -28,10 +28,6 @@ public final class BridgeLogging extends ContextAwareBase implements Configurato
         leaky.setContext(logging);
         leaky.start();
         logging.addTurboFilter(leaky);
-        ClosedStoreEvictions evictions = new ClosedStoreEvictions();
-        evictions.setContext(logging);
-        evictions.start();
-        logging.addTurboFilter(evictions);
         if (System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }

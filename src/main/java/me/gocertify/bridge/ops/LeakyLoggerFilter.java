@@ -18,6 +18,9 @@ import ch.qos.logback.core.spi.FilterReply;
  * key, the admin token), bean call arguments (bearer tokens) and Hawtio's web server (its Basic
  * login) below INFO. Installed by BridgeLogging before any configuration file is read, so
  * turning any logger up to TRACE cannot bring them back.
+ * <p>
+ * It also drops Hikari's line for each connection dropped from a store H2 has closed ({@link ClosedStoreEvictions}):
+ * one turbo filter for both, as logback copies its list of turbo filters at every log call once it holds two.
  */
 public final class LeakyLoggerFilter extends TurboFilter {
 
@@ -66,7 +69,7 @@ public final class LeakyLoggerFilter extends TurboFilter {
         if (silence == Silence.ALWAYS || silence == Silence.BELOW_INFO && level != null && !level.isGreaterOrEqual(Level.INFO)) {
             return FilterReply.DENY;
         }
-        return FilterReply.NEUTRAL;
+        return ClosedStoreEvictions.isOne(logger, level, params) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 
     private static boolean startsWithAny(String name, List<String> prefixes) {
