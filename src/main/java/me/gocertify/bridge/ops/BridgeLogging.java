@@ -14,9 +14,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * The bridge's logging, set up in code (found by logback as a service) instead of from a
  * logback.xml: reading XML took a tenth of the bridge's start (an XML parser and logback's
  * configuration model, some 600 classes). One line per event on the console at INFO, and the
- * LeakyLoggerFilter always on. An operator's own file
- * ({@code -Dlogback.configurationFile=...}) still wins, with the filters installed before it is read,
- * so no file can bring the silenced loggers back.
+ * LeakyLoggerFilter always on. An operator's own file ({@code -Dlogback.configurationFile=...})
+ * still wins, with the filter installed before it is read, so no file can bring the silenced
+ * loggers back.
  */
 public final class BridgeLogging extends ContextAwareBase implements Configurator {
 

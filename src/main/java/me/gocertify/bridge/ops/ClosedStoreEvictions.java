@@ -2,10 +2,9 @@ package me.gocertify.bridge.ops;
 
 import java.sql.SQLException;
 
-import org.h2.api.ErrorCode;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import me.gocertify.bridge.store.Database;
 
 /**
  * Hikari's WARN line, with its stack trace, for each connection it drops because H2 closed the embedded store
@@ -28,6 +27,6 @@ final class ClosedStoreEvictions {
             return false;
         }
         // SLF4J passes the exception as the last argument
-        return params[params.length - 1] instanceof SQLException e && e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED;
+        return params[params.length - 1] instanceof SQLException e && Database.closedByH2(e);
     }
 }

@@ -69,12 +69,17 @@ public final class Database {
 
         @java.lang.Override
         public Override adjudicate(SQLException e) {
-            if (e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
+            if (!closedByH2(e)) {
                 return Override.CONTINUE_EVICT;
             }
             closed.happened(e);
             return Override.MUST_EVICT;
         }
+    }
+
+    /** Whether this failure is H2's "the database has been closed" (error 90098), as after a write it could not make. */
+    public static boolean closedByH2(SQLException e) {
+        return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED;
     }
 
     /** What {@link #withBridgeH2Settings} adds to an H2 URL, each unless the URL names it. */
