@@ -456,11 +456,14 @@ public final class Benchmark {
             // the floor for the p99 below: the same open loop at the same rate against a server that does no work
             // (the load generator's own pauses and the machine's scheduling show here too)
             openLoopRate = OPEN_LOOP_RATE > 0 ? OPEN_LOOP_RATE : Math.max(1, Math.round(peak / 2));
+            MachineCpu coresBefore = MachineCpu.now(bare.pid());
             Result floor = load.openLoop(webhooks("accept", "bare-half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
-            progress(String.format("accept, bare Vert.x, open loop at %.0f/s: %s", openLoopRate, floor.latencies().summary()));
-            floorRow = String.format("%.1f ms / %.1f ms, %d errors", floor.latencies().percentileMillis(50),
-                    floor.latencies().percentileMillis(99), floor.errors());
+            String cores = MachineCpu.now(bare.pid()).sharedSince(coresBefore, "bare server");
+            progress(String.format("accept, bare Vert.x, open loop at %.0f/s: %s; %s", openLoopRate, floor.latencies().summary(),
+                    cores));
+            floorRow = String.format("%.1f ms / %.1f ms, %d errors (%s)", floor.latencies().percentileMillis(50),
+                    floor.latencies().percentileMillis(99), floor.errors(), cores);
         } finally {
             bare.destroy();
             bare.waitFor(10, TimeUnit.SECONDS);
@@ -477,9 +480,11 @@ public final class Benchmark {
             // while the bare server runs fills it, so that a full collection falls early in the loop
             // (BENCHMARKS.md, session 31)
             double[] oldGeneration = before.oldGeneration();
+            MachineCpu coresBefore = MachineCpu.now(bridge.pid());
             long began = System.nanoTime();
             Result result = load.openLoop(webhooks("accept", "half"), openLoopRate, 256, Duration.ofSeconds(WARMUP),
                     Duration.ofSeconds(Math.max(SECONDS, 15)));
+            String cores = MachineCpu.now(bridge.pid()).sharedSince(coresBefore, "bridge");
             double seconds = (System.nanoTime() - began) / 1e9;
             BridgeJar.Metrics after = bridge.scrape();
             String writer = writer(before.storeCommits(), after.storeCommits(), began);
@@ -493,9 +498,9 @@ public final class Benchmark {
             int[] windows = result.latencies().slowestWindows();
             String collector = String.format("%.0f collector pauses meanwhile, %.1f ms on average, %.1f%% of the time, %s, "
                     + "the old generation %.0f of %.0f MB used as the loop began; the slowest 1%% due in %d of the run's %d "
-                    + "windows of 50 ms; %s", pauses, pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
+                    + "windows of 50 ms; %s; %s", pauses, pauses == 0 ? 0 : 1000 * pausedSeconds / pauses, 100 * pausedSeconds / seconds,
                     full == 0 ? "no full collection" : String.format("%.0f full (%.0f ms)", full, 1000 * (pausesAfter[3] - pausesBefore[3])),
-                    oldGeneration[0] / (1 << 20), oldGeneration[1] / (1 << 20), windows[0], windows[1], writer);
+                    oldGeneration[0] / (1 << 20), oldGeneration[1] / (1 << 20), windows[0], windows[1], writer, cores);
             // when the slowest requests were due, by the wall clock: to look them up in a JFR recording of the bridge
             progress(String.format("accept, open loop at %.0f/s: %d ok, %d errors, %s; %s; the windows with most of the"
                     + " slowest 1%% began at (UTC, how many each): %s", openLoopRate, result.ok(), result.errors(),
