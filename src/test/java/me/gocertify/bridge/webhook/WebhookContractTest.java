@@ -257,7 +257,9 @@ class WebhookContractTest {
 
     @Test
     void validSignatureOnAStaleOrFutureTimestampIs401ButWithin300SecondsPasses() {
-        for (long offset : new long[] {-301, 301, -400, 100_000}) {
+        // a stamp in the future comes nearer while the request travels: 301 s ahead read 300 at the bridge once the
+        // second turned over in between (accepted, as it should be), so the future side keeps 2 s of room
+        for (long offset : new long[] {-301, 303, -400, 100_000}) {
             String id = newId();
             byte[] json = body(id).getBytes(StandardCharsets.UTF_8);
             assertAnswer(bridge.postWebhook("acme", json, signed(SECRET, "msg_" + id, now() + offset, json)), 401, UNAUTHORIZED);
