@@ -1,5 +1,6 @@
 package me.gocertify.bridge.ops;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import me.gocertify.bridge.store.Database;
 
 /**
  * Silences the loggers that print secrets verbatim, where no mask can reach: raw HTTP client
@@ -19,10 +21,17 @@ import ch.qos.logback.core.spi.FilterReply;
  * login) below INFO. Installed by BridgeLogging before any configuration file is read, so
  * turning any logger up to TRACE cannot bring them back.
  * <p>
- * It also drops Hikari's line for each connection dropped from a store H2 has closed ({@link ClosedStoreEvictions}):
- * one turbo filter for both, as logback copies its list of turbo filters at every log call once it holds two.
+ * It also drops Hikari's WARN line, with its stack trace, for each connection the pool drops because H2 closed the
+ * embedded store (error 90098): while the disk is full H2 closes the store at every write it cannot make and the
+ * pool opens it again, so that line came several times a second (189 in a 20 s outage, session 32);
+ * store.Database says it instead, at most once a minute. Hikari's line for any other broken connection
+ * (PostgreSQL's among them) stays. One turbo filter for both, as logback copies its list of turbo filters at
+ * every log call once it holds two.
  */
 public final class LeakyLoggerFilter extends TurboFilter {
+
+    /** The logger of Hikari's line ("Connection ... marked as broken because of SQLSTATE(...), ErrorCode(...)"). */
+    static final String HIKARI_CONNECTION = "com.zaxxer.hikari.pool.ProxyConnection";
 
     private final List<String> always = new ArrayList<>(List.of(
             "org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers",
@@ -38,7 +47,7 @@ public final class LeakyLoggerFilter extends TurboFilter {
      */
     private final Map<Logger, Silence> byLogger = new ConcurrentHashMap<>();
 
-    private enum Silence { NEVER, ALWAYS, BELOW_INFO }
+    private enum Silence { NEVER, ALWAYS, BELOW_INFO, CLOSED_STORE_WARNINGS }
 
     /** Another logger name (or prefix) silenced at every level (a turboFilter element in a logback file). */
     public void addAlways(String name) {
@@ -63,13 +72,22 @@ public final class LeakyLoggerFilter extends TurboFilter {
         Silence silence = byLogger.get(logger);
         if (silence == null) {
             String name = logger.getName();
-            silence = startsWithAny(name, always) ? Silence.ALWAYS : startsWithAny(name, belowInfo) ? Silence.BELOW_INFO : Silence.NEVER;
+            silence = startsWithAny(name, always) ? Silence.ALWAYS : startsWithAny(name, belowInfo) ? Silence.BELOW_INFO
+                    : name.equals(HIKARI_CONNECTION) ? Silence.CLOSED_STORE_WARNINGS : Silence.NEVER;
             byLogger.put(logger, silence);
         }
         if (silence == Silence.ALWAYS || silence == Silence.BELOW_INFO && level != null && !level.isGreaterOrEqual(Level.INFO)) {
             return FilterReply.DENY;
         }
-        return ClosedStoreEvictions.isOne(logger, level, params) ? FilterReply.DENY : FilterReply.NEUTRAL;
+        if (silence == Silence.CLOSED_STORE_WARNINGS && level == Level.WARN && closedByH2(params)) {
+            return FilterReply.DENY;
+        }
+        return FilterReply.NEUTRAL;
+    }
+
+    /** Whether a log call's exception (SLF4J passes it as the last argument) is H2's "the database has been closed". */
+    private static boolean closedByH2(Object[] params) {
+        return params != null && params.length > 0 && params[params.length - 1] instanceof SQLException e && Database.closedByH2(e);
     }
 
     private static boolean startsWithAny(String name, List<String> prefixes) {

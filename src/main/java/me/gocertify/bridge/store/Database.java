@@ -59,7 +59,7 @@ public final class Database {
      * (it looks for SQL state class 08). Without this the bridge answered 503 to everything until restarted,
      * long after the disk had room again. While the disk stays full H2 closes the database again at each write,
      * so this is said at most once a minute; Hikari's own line for each such connection, with its stack trace,
-     * is dropped ({@code ops.LeakyLoggerFilter}, {@code ops.ClosedStoreEvictions}).
+     * is dropped ({@code ops.LeakyLoggerFilter}).
      */
     private static final class ReopenClosedH2 implements SQLExceptionOverride {
 

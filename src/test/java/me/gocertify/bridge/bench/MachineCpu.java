@@ -19,8 +19,8 @@ record MachineCpu(long idleMillis, long totalMillis, long serverMillis, long gen
 
     /** Now, with the server {@code serverPid}'s CPU; zero where there is no /proc. */
     static MachineCpu now(long serverPid) {
-        long server = ThreadCpu.of(serverPid).processMillis();
-        long generator = ThreadCpu.of(SELF).processMillis();
+        long server = ThreadCpu.processMillisOf(serverPid);
+        long generator = ThreadCpu.processMillisOf(SELF);
         try {
             String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
             // cpu user nice system idle iowait irq softirq steal [guest guest_nice: already counted in user and nice]

@@ -28,13 +28,7 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
     /** Now, for the process {@code pid}; zero where there is no /proc. */
     static ThreadCpu of(long pid) {
         Path process = Path.of("/proc", String.valueOf(pid));
-        long processMillis = 0;
-        try {
-            long[] used = userAndSystemMillis(Files.readString(process.resolve("stat")));
-            processMillis = used[0] + used[1];
-        } catch (IOException | RuntimeException e) {
-            // the process is gone, or no /proc here
-        }
+        long processMillis = processMillisOf(pid);
         Map<String, long[]> groups = new LinkedHashMap<>();
         GROUPS.forEach(group -> groups.put(group, new long[2]));
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(process.resolve("task"))) {
@@ -53,6 +47,16 @@ record ThreadCpu(long processMillis, Map<String, long[]> millisByGroup) {
             // the process is gone, or no /proc here
         }
         return new ThreadCpu(processMillis, groups);
+    }
+
+    /** The CPU time the process {@code pid} has used so far, its ended threads' included, without reading each thread's; 0 where there is no /proc. */
+    static long processMillisOf(long pid) {
+        try {
+            long[] used = userAndSystemMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+            return used[0] + used[1];
+        } catch (IOException | RuntimeException e) {
+            return 0; // the process is gone, or no /proc here
+        }
     }
 
     /** The user and system CPU time in a line of /proc's stat (a process's or a thread's), in milliseconds. */

@@ -87,7 +87,7 @@ class LeakyLoggerFilterTest {
 
     /** As Hikari's ProxyConnection says it. */
     private void hikariSaysBrokenBecauseOf(SQLException e) {
-        logging.getLogger(ClosedStoreEvictions.HIKARI_CONNECTION).warn(
+        logging.getLogger(LeakyLoggerFilter.HIKARI_CONNECTION).warn(
                 "{} - Connection {} marked as broken because of SQLSTATE({}), ErrorCode({})", "bridge-db", "conn1",
                 e.getSQLState(), e.getErrorCode(), e);
     }
