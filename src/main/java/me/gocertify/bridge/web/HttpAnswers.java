@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.vertx.core.http.HttpServerResponse;
 
+import me.gocertify.bridge.store.RepeatedFailure;
 import me.gocertify.bridge.store.StoreUnavailable;
 import me.gocertify.bridge.verification.Recorded;
 
@@ -24,6 +25,13 @@ public final class HttpAnswers {
     private static final Map<String, String> UNAVAILABLE = Map.of("error", "unavailable");
     private static final String RETRY_AFTER_SECONDS = "5";
     private static final String UNAVAILABLE_JSON = Json.MAPPER.valueToTree(UNAVAILABLE).toString();
+
+    /**
+     * While the store fails (a full disk, say) every webhook and every sender's retry of it gets a 503: one WARN
+     * line a minute says so, with how many since, instead of one a webhook. Each is still counted, by merchant, in
+     * bridge_verifications_received_total{result="unavailable"}.
+     */
+    private final RepeatedFailure storeUnavailable = new RepeatedFailure(LOG, "Answered 503");
 
     /**
      * Request headers (signatures, tokens, form fields) are never echoed back: an answer keeps only
@@ -65,8 +73,8 @@ public final class HttpAnswers {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
             return error.body();
         }
-        if (cause instanceof StoreUnavailable) {
-            LOG.warn("Answered 503: {}", cause.getMessage());
+        if (cause instanceof StoreUnavailable unavailable) {
+            storeUnavailable.happened(unavailable);
         } else {
             // a fault of ours, not the client's: the sender retries, and no 500 leaks our internals
             LOG.error("Answered 503 after an unexpected {}", cause == null ? "error" : cause.getClass().getName(), cause);

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -70,15 +72,22 @@ class FullDiskTest {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(refused.body()).isEqualTo("{\"error\":\"unavailable\"}");
-            // the webhook's threads: one line of WARN for the operator, not an ERROR with its stack trace per webhook
+            for (String id : List.of("v-during-2", "v-during-3")) {
+                assertThat(bridge.postSigned("acme", SECRET, VERIFIED.formatted(id, "john")).statusCode()).isEqualTo(503);
+            }
+            // the webhook's threads: one line of WARN for the operator while it lasts, not a line per webhook, nor an
+            // ERROR with its stack trace
             List<ILoggingEvent> webhooks = log.events().stream().filter(event -> event.getThreadName().startsWith("vert.x-")).toList();
             assertThat(webhooks).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
-            assertThat(webhooks).extracting(ILoggingEvent::getFormattedMessage)
-                    .contains("Answered 503: the store did not commit a transaction");
-            // counted by the webhook's handler, which sees the failure now (under merchant "unknown" when the registered
-            // merchants' list, which the label is checked against, cannot be read from the store either)
-            assertThat(bridge.get(bridge.managementUrl("/observe/metrics")).body())
-                    .containsPattern("bridge_verifications_received_total\\{channel=\"webhook\",merchant=\"[a-z]+\",result=\"unavailable\"} 1.0");
+            assertThat(webhooks).filteredOn(event -> event.getFormattedMessage().startsWith("Answered 503")).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .startsWith("Answered 503: the store did not commit a transaction");
+            // each counted by the webhook's handler, which sees the failure now (under merchant "unknown" when the
+            // registered merchants' list, which the label is checked against, cannot be read from the store either)
+            Matcher unavailable = Pattern.compile(
+                    "bridge_verifications_received_total\\{channel=\"webhook\",merchant=\"[a-z]+\",result=\"unavailable\"} (\\d+)\\.0")
+                    .matcher(bridge.get(bridge.managementUrl("/observe/metrics")).body());
+            assertThat(unavailable.results().mapToInt(found -> Integer.parseInt(found.group(1))).sum()).isEqualTo(3);
 
             HttpResponse<String> unready = ready();
             assertThat(unready.statusCode()).isEqualTo(503);
