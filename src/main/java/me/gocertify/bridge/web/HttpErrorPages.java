@@ -111,13 +111,12 @@ public final class HttpErrorPages implements StartupListener {
      * <li>a Content-Type whose parameters do not parse, the same way: Camel's consumer reads every request's
      * charset from it: 415.
      * </ul>
-     * Under /admin, 401 first for the last two, as for every refusal there (the URL is read before the path
-     * can be). The headers are parsed here by Vert.x's own parser, but into values of their own: the
+     * Under /admin, 401 first for all three, as for every refusal there (contract 4). The headers are parsed here by Vert.x's own parser, but into values of their own: the
      * request's parsed values remember a parse that failed as done, so a second look at them would not
      * throw where the first did (and a later reader would then meet half-parsed values).
      */
     private Handler<RoutingContext> malformedRequests() {
-        Handler<RoutingContext> malformedUrl = answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)"));
+        Handler<RoutingContext> malformedUrl = adminFirst(answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)")));
         Handler<RoutingContext> malformedAccept = adminFirst(answer(ClientError.invalid(null, "an Accept header is malformed")));
         Handler<RoutingContext> malformedType = adminFirst(answer(ClientError.unsupportedMediaType()));
         return rc -> {
@@ -177,12 +176,16 @@ public final class HttpErrorPages implements StartupListener {
         }
     }
 
-    /** {@code answer}, unless the request is under /admin without the admin token: then 401. */
+    /**
+     * {@code answer}, unless the request is under /admin without the admin token: then 401. A path that does not
+     * decode is judged as it was sent: under /admin when it begins so (one that spells /admin itself with an
+     * escape cannot be told, and gets the answer).
+     */
     private Handler<RoutingContext> adminFirst(Handler<RoutingContext> answer) {
         Handler<RoutingContext> unauthorized = answer(ClientError.unauthorized());
         return rc -> {
-            String path = rc.normalizedPath();
-            boolean admin = path.equals("/admin") || path.startsWith("/admin/");
+            String path = parses(rc::normalizedPath) ? rc.normalizedPath() : rc.request().path();
+            boolean admin = path != null && (path.equals("/admin") || path.startsWith("/admin/"));
             (admin && !adminAuthorized.test(rc.request().getHeader("Authorization")) ? unauthorized : answer).handle(rc);
         };
     }

@@ -534,7 +534,10 @@ class WebhookContractTest {
         assertNothingRecorded("acme", id);
     }
 
-    /** A broken %-escape in the path or the query, on the HTTP port and the management port: 400 in JSON, no error logged. */
+    /**
+     * A broken %-escape in the path or the query, on the HTTP port and the management port: 400 in JSON, no error
+     * logged. Under /admin with the admin token (without it, the next test).
+     */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"http POST /api/v1/merchants/acme/verifications?x=%ZZ", "http POST /api/v1/merchants/%ZZ/verifications",
             "http GET /admin/dead-letters?merchant_id=%ZZ", "http GET /admin/merchants/%zz", "management GET /observe/health?x=%ZZ",
@@ -543,19 +546,30 @@ class WebhookContractTest {
         String[] parts = request.split(" ");
         String base = parts[0].equals("http") ? bridge.url("/") : bridge.managementUrl("/");
         try (CapturedLog logged = CapturedLog.all()) {
-            String answer = sentAsIs(URI.create(base).getPort(), parts[1], parts[2]);
+            String answer = sentAsIs(URI.create(base).getPort(), parts[1], parts[2], "Authorization: Bearer " + RunningBridge.ADMIN_TOKEN);
             assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("Content-Type: application/json")
                     .endsWith("{\"error\":\"invalid_request\",\"detail\":\"the URL is malformed (a broken %-escape)\",\"field\":null}");
             assertThat(logged.events()).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
         }
     }
 
+    /** Under /admin, a caller without the admin token is told 401 before anything else, a URL that does not decode too (contract 4). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/admin/dead-letters?merchant_id=%ZZ", "/admin/merchants/%zz", "/admin/%ZZ"})
+    void aUrlUnderAdminThatDoesNotDecodeIs401WithoutTheToken(String target) throws Exception {
+        for (String authorization : new String[] {"X-Nothing: 0", "Authorization: Bearer wrong-token"}) {
+            assertThat(sentAsIs(URI.create(bridge.url("/")).getPort(), "GET", target, authorization)).startsWith("HTTP/1.1 401 ")
+                    .endsWith("{\"error\":\"unauthorized\"}");
+        }
+    }
+
     /** The request as written: java.net.URI refuses a broken %-escape, so no HTTP client here would send it. */
-    private static String sentAsIs(int port, String method, String target) throws Exception {
+    private static String sentAsIs(int port, String method, String target, String header) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             String body = method.equals("POST") ? "{}" : "";
             socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                    + header + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
