@@ -24,7 +24,8 @@ import io.vertx.ext.web.impl.ParsableMIMEValue;
  * JSON answers for what Vert.x refuses before any Camel route runs: 413 from the body limit (read
  * no further than the limit), 415 for a form body its decoder refuses or a Content-Type that does not
  * parse, 404 for an unknown path, 405 for a wrong method, and, on the management port too, 400 for a
- * URL that does not decode or an Accept header (or its Charset, Encoding, Language kin) that does not parse.
+ * URL that does not decode or an Accept header (or its Charset, Encoding, Language kin) that does not parse;
+ * 503 instead of those 404 and 405 while the routes start or stop.
  * Camel has no hook for these, so they are set on the Vert.x routers once the servers are up. Under
  * {@code /admin} a caller without the admin token is told 401 first, whatever else is wrong (contract 4),
  * so it learns nothing of which paths and methods there are.
@@ -67,8 +68,13 @@ public final class HttpErrorPages implements StartupListener {
         // 404 and 405 are decided by the server's root router, which mounts Camel's
         Router root = HttpPortRouters.root(router);
         if (root != null) {
-            root.errorHandler(404, adminFirst(answer(ClientError.notFound(null))));
-            root.errorHandler(405, adminFirst(answer(new ClientError(405, "method_not_allowed", null, null))));
+            // while the routes start (or stop), a path or a method without a route may be one whose route is not up
+            // yet: 503, and the sender retries, rather than a 404 or 405 it may take for good
+            Handler<RoutingContext> notYet = adminFirst(rc -> HttpAnswers.unavailable(rc.response()));
+            Handler<RoutingContext> notFound = adminFirst(answer(ClientError.notFound(null)));
+            Handler<RoutingContext> notAllowed = adminFirst(answer(new ClientError(405, "method_not_allowed", null, null)));
+            root.errorHandler(404, rc -> (context.isStarted() ? notFound : notYet).handle(rc));
+            root.errorHandler(405, rc -> (context.isStarted() ? notAllowed : notYet).handle(rc));
         }
     }
 

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,6 +55,57 @@ class EarlyChecksTest {
         main.start();
         try {
             assertThat(answered.get()).as("a Content-Type that does not parse, as the webhook's route starts").isEqualTo(415);
+        } finally {
+            main.stop();
+        }
+    }
+
+    /**
+     * A request that comes before its route has started is told to come back (503 with Retry-After), not 404 or 405: the
+     * HTTP port listens before the routes start, one by one, and a sender may take a 404 as final. Under /admin 401
+     * first without the token. Once started, an unknown path is 404 again.
+     */
+    @Test
+    void aRequestBeforeItsRouteHasStartedIs503WithRetryAfter() throws Exception {
+        Properties settings = RunningBridge.settings(dataDir, "http://127.0.0.1:9");
+        String base = "http://127.0.0.1:" + settings.getProperty("camel.server.port");
+        Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+        Main main = Application.create(settings);
+        // called as each route starts, on the thread starting the context; by then the routes before it take requests
+        main.bind("asTheRoutesStart", new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                String route = ((RouteStartingEvent) event).getRoute().getId();
+                if (route.equals("recorded")) { // the last to start before the webhook's
+                    answers.put("webhook", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/merchants/acme/verifications"))
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer whsec_anything")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))));
+                    answers.put("admin, no token", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme")).GET()));
+                }
+                if (route.equals("admin-put-merchant")) { // the path's PUT takes requests, its GET not yet: 405 until session 35
+                    answers.put("admin GET", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme"))
+                            .header("Authorization", "Bearer " + RunningBridge.ADMIN_TOKEN).GET()));
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof RouteStartingEvent;
+            }
+        });
+        main.start();
+        try {
+            assertThat(answers).containsOnlyKeys("webhook", "admin, no token", "admin GET");
+            for (String early : List.of("webhook", "admin GET")) {
+                HttpResponse<String> answer = answers.get(early);
+                assertThat(answer.statusCode()).as(early).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Retry-After")).as(early).hasValue("5");
+                assertThat(answer.body()).as(early).isEqualTo("{\"error\":\"unavailable\"}");
+            }
+            assertThat(answers.get("admin, no token").statusCode()).isEqualTo(401);
+            HttpResponse<String> later = RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nothing-here")).GET());
+            assertThat(later.statusCode()).isEqualTo(404);
+            assertThat(later.body()).isEqualTo("{\"error\":\"not_found\"}");
         } finally {
             main.stop();
         }
