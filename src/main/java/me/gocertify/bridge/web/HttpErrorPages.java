@@ -117,9 +117,10 @@ public final class HttpErrorPages implements StartupListener {
      * <li>a Content-Type whose parameters do not parse, the same way: Camel's consumer reads every request's
      * charset from it: 415.
      * </ul>
-     * Under /admin, 401 first for all three, as for every refusal there (contract 4). The headers are parsed here by Vert.x's own parser, but into values of their own: the
-     * request's parsed values remember a parse that failed as done, so a second look at them would not
-     * throw where the first did (and a later reader would then meet half-parsed values).
+     * Under /admin, 401 first for all three, as for every refusal there (contract 4). The headers are parsed
+     * here by Vert.x's own parser, but into values of their own: the request's parsed values remember a parse
+     * that failed as done, so a second look at them would not throw where the first did (and a later reader
+     * would then meet half-parsed values).
      */
     private Handler<RoutingContext> malformedRequests() {
         Handler<RoutingContext> malformedUrl = adminFirst(answer(ClientError.invalid(null, "the URL is malformed (a broken %-escape)")));
