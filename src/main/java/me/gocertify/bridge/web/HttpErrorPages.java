@@ -71,11 +71,15 @@ public final class HttpErrorPages implements StartupListener {
             // while the routes start (or stop), a path or a method without a route may be one whose route is not up
             // yet: 503, and the sender retries, rather than a 404 or 405 it may take for good
             Handler<RoutingContext> notYet = adminFirst(rc -> HttpAnswers.unavailable(rc.response()));
-            Handler<RoutingContext> notFound = adminFirst(answer(ClientError.notFound(null)));
-            Handler<RoutingContext> notAllowed = adminFirst(answer(new ClientError(405, "method_not_allowed", null, null)));
-            root.errorHandler(404, rc -> (context.isStarted() ? notFound : notYet).handle(rc));
-            root.errorHandler(405, rc -> (context.isStarted() ? notAllowed : notYet).handle(rc));
+            root.errorHandler(404, onceStarted(context, adminFirst(answer(ClientError.notFound(null))), notYet));
+            root.errorHandler(405, onceStarted(context, adminFirst(answer(new ClientError(405, "method_not_allowed", null, null))), notYet));
         }
+    }
+
+    /** {@code answer} once the context has started (all its routes), {@code meanwhile} before that and while it stops. */
+    private static Handler<RoutingContext> onceStarted(CamelContext context, Handler<RoutingContext> answer,
+            Handler<RoutingContext> meanwhile) {
+        return rc -> (context.isStarted() ? answer : meanwhile).handle(rc);
     }
 
     /**
@@ -191,10 +195,19 @@ public final class HttpErrorPages implements StartupListener {
     private Handler<RoutingContext> adminFirst(Handler<RoutingContext> answer) {
         Handler<RoutingContext> unauthorized = answer(ClientError.unauthorized());
         return rc -> {
-            String path = parses(rc::normalizedPath) ? rc.normalizedPath() : rc.request().path();
+            String path = pathOf(rc);
             boolean admin = path != null && (path.equals("/admin") || path.startsWith("/admin/"));
             (admin && !adminAuthorized.test(rc.request().getHeader("Authorization")) ? unauthorized : answer).handle(rc);
         };
+    }
+
+    /** The request's path as Vert.x decodes and normalises it, or as it was sent when it does not decode. */
+    private static String pathOf(RoutingContext rc) {
+        try {
+            return rc.normalizedPath();
+        } catch (RuntimeException e) {
+            return rc.request().path();
+        }
     }
 
     /** The error's answer, its JSON body written once (the shape every refusal of the bridge has, ClientError's). */

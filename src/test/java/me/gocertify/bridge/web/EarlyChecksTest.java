@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.CamelEvent;
@@ -37,19 +38,11 @@ class EarlyChecksTest {
         String health = "http://127.0.0.1:" + settings.getProperty("camel.management.port") + "/observe/health";
         AtomicInteger answered = new AtomicInteger();
         Main main = Application.create(settings);
-        // called as the webhook's route starts, on the thread starting the context: the management port listens by then
-        main.bind("beforeTheWebhooksRoute", new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if ("intake-webhook".equals(((RouteStartingEvent) event).getRoute().getId())) {
-                    answered.set(RunningBridge.send(HttpRequest.newBuilder(URI.create(health)).header("Content-Type", ";=\"").GET())
-                            .statusCode());
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof RouteStartingEvent;
+        // the management port listens by the time the webhook's route starts
+        asEachRouteStarts(main, route -> {
+            if (route.equals("intake-webhook")) {
+                answered.set(RunningBridge.send(HttpRequest.newBuilder(URI.create(health)).header("Content-Type", ";=\"").GET())
+                        .statusCode());
             }
         });
         main.start();
@@ -71,26 +64,17 @@ class EarlyChecksTest {
         String base = "http://127.0.0.1:" + settings.getProperty("camel.server.port");
         Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
         Main main = Application.create(settings);
-        // called as each route starts, on the thread starting the context; by then the routes before it take requests
-        main.bind("asTheRoutesStart", new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                String route = ((RouteStartingEvent) event).getRoute().getId();
-                if (route.equals("recorded")) { // the last to start before the webhook's
-                    answers.put("webhook", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/merchants/acme/verifications"))
-                            .header("Content-Type", "application/json").header("Authorization", "Bearer whsec_anything")
-                            .POST(HttpRequest.BodyPublishers.ofString("{}"))));
-                    answers.put("admin, no token", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme")).GET()));
-                }
-                if (route.equals("admin-put-merchant")) { // the path's PUT takes requests, its GET not yet: 405 until session 35
-                    answers.put("admin GET", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme"))
-                            .header("Authorization", "Bearer " + RunningBridge.ADMIN_TOKEN).GET()));
-                }
+        // by the time a route starts, the routes before it take requests
+        asEachRouteStarts(main, route -> {
+            if (route.equals("recorded")) { // the last to start before the webhook's
+                answers.put("webhook", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/merchants/acme/verifications"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer whsec_anything")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))));
+                answers.put("admin, no token", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme")).GET()));
             }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof RouteStartingEvent;
+            if (route.equals("admin-put-merchant")) { // the path's PUT takes requests, its GET not yet: 405 until session 35
+                answers.put("admin GET", RunningBridge.send(HttpRequest.newBuilder(URI.create(base + "/admin/merchants/acme"))
+                        .header("Authorization", "Bearer " + RunningBridge.ADMIN_TOKEN).GET()));
             }
         });
         main.start();
@@ -109,5 +93,20 @@ class EarlyChecksTest {
         } finally {
             main.stop();
         }
+    }
+
+    /** Calls {@code action} with each route's id as it starts, on the thread starting the context, before the route takes requests. */
+    private static void asEachRouteStarts(Main main, Consumer<String> action) {
+        main.bind("asEachRouteStarts", new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                action.accept(((RouteStartingEvent) event).getRoute().getId());
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof RouteStartingEvent;
+            }
+        });
     }
 }

@@ -557,18 +557,21 @@ class WebhookContractTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/admin/dead-letters?merchant_id=%ZZ", "/admin/merchants/%zz", "/admin/%ZZ"})
     void aUrlUnderAdminThatDoesNotDecodeIs401WithoutTheToken(String target) throws Exception {
-        for (String authorization : new String[] {"X-Nothing: 0", "Authorization: Bearer wrong-token"}) {
-            assertThat(sentAsIs(URI.create(bridge.url("/")).getPort(), "GET", target, authorization)).startsWith("HTTP/1.1 401 ")
-                    .endsWith("{\"error\":\"unauthorized\"}");
-        }
+        int port = URI.create(bridge.url("/")).getPort();
+        assertThat(sentAsIs(port, "GET", target)).as("no token").startsWith("HTTP/1.1 401 ").endsWith("{\"error\":\"unauthorized\"}");
+        assertThat(sentAsIs(port, "GET", target, "Authorization: Bearer wrong-token")).as("a wrong token").startsWith("HTTP/1.1 401 ")
+                .endsWith("{\"error\":\"unauthorized\"}");
     }
 
     /** The request as written: java.net.URI refuses a broken %-escape, so no HTTP client here would send it. */
-    private static String sentAsIs(int port, String method, String target, String header) throws Exception {
+    private static String sentAsIs(int port, String method, String target, String... headers) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             String body = method.equals("POST") ? "{}" : "";
-            socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + header + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
+            for (String header : headers) {
+                head.append(header).append("\r\n");
+            }
+            socket.getOutputStream().write((head + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
